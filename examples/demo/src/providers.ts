@@ -1,0 +1,48 @@
+/** The providers the demo can use, loaded on demand so the default path loads only eSpeak. */
+import { SpeechError, type SpeechProvider } from '@utter/core';
+
+/** Provider names accepted by `--provider`. */
+export const PROVIDER_NAMES: readonly string[] = ['espeak', 'murmr', 'murf', 'munsit', 'upliftai'];
+
+interface KeyedAdapter {
+  readonly apiKeyEnv: string;
+  readonly create: (voice: string | undefined) => SpeechProvider;
+}
+
+async function keyed(name: string): Promise<KeyedAdapter> {
+  switch (name) {
+    case 'murmr': {
+      const m = await import('@utter/murmr');
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice) => m.murmr(voice ? { voiceDescription: voice } : {}) };
+    }
+    case 'murf': {
+      const m = await import('@utter/murf');
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice) => m.murf(voice ? { voiceId: voice } : {}) };
+    }
+    case 'munsit': {
+      const m = await import('@utter/munsit');
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice) => m.munsit(voice ? { voiceId: voice } : {}) };
+    }
+    case 'upliftai': {
+      const m = await import('@utter/upliftai');
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice) => m.upliftai(voice ? { voiceId: voice } : {}) };
+    }
+    default:
+      throw new SpeechError('invalid-input', `Unknown provider "${name}".`);
+  }
+}
+
+/** Creates the named provider; for keyed providers, fails clearly when the key variable is unset. */
+export async function loadProvider(name: string, voice: string | undefined): Promise<SpeechProvider> {
+  if (name === 'espeak') {
+    const { espeak } = await import('@utter/espeak');
+    return espeak(voice ? { voice } : {});
+  }
+  const adapter = await keyed(name);
+  if (!process.env[adapter.apiKeyEnv]) {
+    throw new SpeechError('auth', `The ${name} provider needs an API key: set the ${adapter.apiKeyEnv} environment variable.`, {
+      provider: name,
+    });
+  }
+  return adapter.create(voice);
+}
