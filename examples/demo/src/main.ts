@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { lastValueFrom, tap } from 'rxjs';
-import { SpeechError, encodeWav, speak, type SpeechEvent, type SpeechProvider } from '@utter/core';
+import { SpeechError, concatPcm, encodeWav, speak, type SpeechEvent, type SpeechProvider } from '@utter/core';
 import { DEFAULT_ANSWER, REALISTIC_TIMING, simulateLlm } from './llm.js';
 import { PROVIDER_NAMES, loadProvider } from './providers.js';
 
@@ -156,7 +156,7 @@ async function run(options: DemoOptions): Promise<void> {
         `${(waitingTtfa / Math.max(1, streamingTtfa)).toFixed(1)}x longer.`,
     );
 
-    await writeFile(options.out, encodeWav(concat(chunks), sampleRate));
+    await writeFile(options.out, encodeWav(concatPcm(chunks), { sampleRate }));
     const seconds = chunks.reduce((n, c) => n + c.length, 0) / sampleRate;
     console.log(`Wrote ${options.out} (${seconds.toFixed(1)} s of audio at ${sampleRate} Hz).`);
   } finally {
@@ -189,16 +189,6 @@ async function firstAudioOfWholeText(provider: SpeechProvider, text: string): Pr
     connection.close();
     controller.abort();
   }
-}
-
-function concat(chunks: readonly Int16Array[]): Int16Array {
-  const out = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 async function main(): Promise<number> {
