@@ -1,4 +1,9 @@
 import { defineConfig } from 'tsup';
 import { packageConfig } from '../../tsup.base.js';
 
-export default defineConfig(packageConfig());
+export default defineConfig(
+  packageConfig({
+    entry: { index: 'src/index.ts', 'conformance/index': 'src/conformance/index.ts' },
+    external: ['vitest'],
+  }),
+);

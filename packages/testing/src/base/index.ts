@@ -1,0 +1,4 @@
+export * from './pcm.js';
+export * from './faults.js';
+export * from './recorder.js';
+export * from './server.js';
