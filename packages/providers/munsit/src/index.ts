@@ -1,1 +1,33 @@
-export {};
+/**
+ * @packageDocumentation
+ * `@utter/munsit`: utter adapter for Munsit's realtime text-to-speech (Arabic), over its WebSocket
+ * with an automatic fall-back to its HTTP streaming endpoint.
+ */
+export { munsit, type MunsitProvider } from './provider.js';
+export { MunsitConnection } from './connection.js';
+export {
+  apiKeyEnv,
+  munsitOptionsSchema,
+  DEFAULT_BASE_URL,
+  DEFAULT_HTTP_BASE_URL,
+  DEFAULT_MODEL,
+  DEFAULT_VOICE,
+  WEBSOCKET_PATH,
+  HTTP_PATH,
+  type MunsitOptions,
+} from './options.js';
+export {
+  MUNSIT_OUTPUT_FORMATS,
+  munsitClientMessageSchema,
+  initConnectionSchema,
+  textMessageSchema,
+  audioChunkSchema,
+  errorMessageSchema,
+  httpRequestBodySchema,
+  codeForMunsitError,
+  codeForHttpStatus,
+  parseServerMessage,
+  type MunsitOutputFormat,
+  type MunsitClientMessage,
+  type MunsitServerMessage,
+} from './protocol.js';

@@ -1,0 +1,103 @@
+/**
+ * The Munsit adapter under the real session engine (`speak` from @utter/core), against the test server.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualTimeScheduler, type Subscription } from 'rxjs';
+import { SpeechError, speak, type SpeechEvent } from '@utter/core';
+import { generatePcm } from '@utter/testing';
+import { createMunsitServer, type MunsitTestServer, type MunsitServerOptions } from '../../../testing/src/servers/munsit.js';
+import { munsit } from '../src/index.js';
+import { advance, eventually } from './helpers.js';
+
+const servers: MunsitTestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+async function server(options: MunsitServerOptions = {}): Promise<MunsitTestServer> {
+  const s = await createMunsitServer({ msPerChar: 20, ...options });
+  servers.push(s);
+  return s;
+}
+const SEG = { granularity: 'sentence', minLength: 0, firstSegmentMinLength: false } as const;
+const TEXT = 'السلام عليكم ورحمة الله. هذا اختبار للنظام. مع السلامة!';
+
+function run(source: ReturnType<typeof speak>) {
+  const events: SpeechEvent[] = [];
+  const state: { error: unknown; done: boolean; sub?: Subscription } = { error: undefined, done: false };
+  state.sub = source.subscribe({
+    next: (e) => events.push(e),
+    error: (e: unknown) => {
+      state.error = e;
+      state.done = true;
+    },
+    complete: () => {
+      state.done = true;
+    },
+  });
+  return { events, state };
+}
+
+function expectWhole(events: readonly SpeechEvent[], text: string): void {
+  const segments = events.filter((e) => e.type === 'segment');
+  expect(segments.map((e) => e.text).join('')).toBe(text);
+  const audio = events.filter((e) => e.type === 'audio');
+  for (const seg of segments) {
+    const got = Buffer.concat(audio.filter((e) => e.segmentId === seg.segmentId).map((e) => Buffer.from(e.pcm.buffer, e.pcm.byteOffset, e.pcm.byteLength)));
+    const want = generatePcm(seg.speakable, { sampleRate: 24_000, msPerChar: 20 });
+    expect(got.equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength))).toBe(true);
+  }
+  expect(events.at(-1)?.type).toBe('utterance-end');
+}
+
+describe('munsit with speak()', () => {
+  it('speaks the whole text over the socket', async () => {
+    const s = await server();
+    const r = run(speak(TEXT, { provider: munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, transport: 'websocket' }), segmenter: SEG }));
+    await eventually(() => r.state.done);
+    expect(r.state.error).toBeUndefined();
+    expectWhole(r.events, TEXT);
+    expect(s.violations).toEqual([]);
+  });
+
+  it('speaks the whole text through the HTTP fallback when the socket stays silent (virtual-time watchdog)', async () => {
+    const s = await server({ silent: true });
+    const scheduler = new VirtualTimeScheduler();
+    const provider = munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, httpBaseUrl: s.httpBaseUrl, scheduler, firstAudioTimeoutMs: 3000 });
+    const r = run(speak(TEXT, { provider, scheduler, segmenter: SEG, timeouts: { firstAudioMs: 10_000 } }));
+    await eventually(() => s.generations.length >= 1);
+    await advance(scheduler, 3000);
+    await eventually(() => r.state.done);
+    expect(r.state.error).toBeUndefined();
+    expectWhole(r.events, TEXT);
+    expect(provider.activeTransport).toBe('http');
+    expect(s.http.requests.map((q) => (q.body as { text: string }).text).join('')).toBe(
+      r.events.filter((e) => e.type === 'segment').map((e) => (e.type === 'segment' ? e.speakable : '')).join(''),
+    );
+    expect(s.violations).toEqual([]);
+  });
+
+  it('a generation that never ends fails with timeout through the session watchdog (virtual time)', async () => {
+    const s = await server({ faults: { neverEnd: true } });
+    const scheduler = new VirtualTimeScheduler();
+    const r = run(
+      speak('This will never finish.', {
+        provider: munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, transport: 'websocket', scheduler }),
+        scheduler,
+        timeouts: { firstAudioMs: 5000 },
+        retry: { maxRetries: 0 },
+      }),
+    );
+    await eventually(() => s.generations[0]?.status === 'stalled' && r.events.some((e) => e.type === 'audio'));
+    await advance(scheduler, 5000);
+    await eventually(() => r.state.done);
+    expect(SpeechError.is(r.state.error, 'timeout')).toBe(true);
+  });
+
+  it('a bad key fails the reply with auth', async () => {
+    const s = await server();
+    const r = run(speak('Hello.', { provider: munsit({ apiKey: 'wrong-key-1234', baseUrl: s.baseUrl, transport: 'websocket' }) }));
+    await eventually(() => r.state.done);
+    expect(SpeechError.is(r.state.error, 'auth')).toBe(true);
+    expect(JSON.stringify(r.state.error)).not.toContain('wrong-key-1234');
+  });
+});
