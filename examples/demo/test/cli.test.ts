@@ -18,7 +18,7 @@ function runDemo(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', '--conditions=source', 'src/main.ts', ...args],
+      ['--import', 'tsx', '--conditions=@utter/source', 'src/main.ts', ...args],
       { cwd: demoDir, env: { ...process.env, ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

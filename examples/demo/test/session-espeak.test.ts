@@ -107,4 +107,42 @@ describe('session engine on eSpeak', () => {
       await session.close();
     });
   }
+
+  it('aborting mid-reply stops an async token stream and emits nothing more', async () => {
+    let returned = false;
+    async function* tokens(): AsyncGenerator<string> {
+      try {
+        for (;;) {
+          // an endless model: only cancellation stops it
+          for (const word of REPLY.split(/(?<= )/)) {
+            yield word;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        }
+      } finally {
+        returned = true;
+      }
+    }
+    const controller = new AbortController();
+    const events: SpeechEvent[] = [];
+    let eventsAtAbort = -1;
+    await new Promise<void>((resolve, reject) => {
+      speak(tokens(), { provider, signal: controller.signal }).subscribe({
+        next: (e) => {
+          events.push(e);
+          if (e.type === 'audio' && eventsAtAbort < 0) {
+            eventsAtAbort = events.length;
+            controller.abort();
+          }
+        },
+        error: reject,
+        complete: resolve,
+      });
+    });
+    expect(events.length).toBe(eventsAtAbort);
+    expect(events.some((e) => e.type === 'utterance-end')).toBe(false);
+    // the generator is closed (its finally ran) once its pending step settles
+    for (let i = 0; i < 5 && !returned; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(returned).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Audio utility benchmarks. Run from the repository root:
- *   pnpm exec tsx --conditions=source packages/core/bench/audio.bench.ts
+ *   pnpm exec tsx --conditions=@utter/source packages/core/bench/audio.bench.ts
  *
  * - base64 -> PCM16 throughput (MB of PCM per second), ours vs a naive per-sample loop
  *   (atob + charCodeAt + DataView.getInt16 per sample), for a 100 ms chunk and for 10 s of audio;

@@ -29,6 +29,11 @@ export interface RetryOptions {
   readonly initialDelayMs?: number;
   /** Largest backoff delay, in ms. Default 5 000. */
   readonly maxDelayMs?: number;
+  /**
+   * Randomness of each delay: `true`/`'full'` (default: uniform in [0, d]), `'equal'` (d/2 plus up to
+   * d/2), `false`/`'none'` (exactly d — deterministic, for tests).
+   */
+  readonly jitter?: boolean | 'full' | 'equal' | 'none';
 }
 
 /** Options of a speech session (and of `speak()`). */
