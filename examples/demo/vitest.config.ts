@@ -1,7 +1,7 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@utter/source'] },
+  ssr: { resolve: { conditions: ['@utter/source'] } },
   test: { name: 'example-demo', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
 });

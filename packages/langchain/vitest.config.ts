@@ -1,7 +1,7 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@utter/source'] },
+  ssr: { resolve: { conditions: ['@utter/source'] } },
   test: { name: '@utter/langchain', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
 });

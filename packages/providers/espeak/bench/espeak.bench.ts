@@ -1,7 +1,7 @@
 /**
  * Benchmarks of the embedded eSpeak NG provider (real synthesis, worker threads).
  *
- *   pnpm exec tsx --conditions=source packages/providers/espeak/bench/espeak.bench.ts   (from the repo root)
+ *   pnpm exec tsx --conditions=@utter/source packages/providers/espeak/bench/espeak.bench.ts   (from the repo root)
  *   pnpm --filter @utter/espeak bench
  *
  * - real-time factor: synthesis wall time / audio duration, one paragraph as one request (warm);

@@ -333,7 +333,7 @@ describe('espeak provider', () => {
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(
         process.execPath,
-        ['--import', 'tsx', '--conditions=source', '--input-type=module', '-e', script],
+        ['--import', 'tsx', '--conditions=@utter/source', '--input-type=module', '-e', script],
         { cwd, timeout: 30_000 },
         (error, out) => (error ? reject(error) : resolve(out)),
       );
