@@ -29,11 +29,19 @@ export interface SimulatedTiming {
 /** ~60 tokens/s after a 350 ms time to first token: a typical hosted model. */
 export const REALISTIC_TIMING: SimulatedTiming = { firstTokenMs: 350, interTokenMs: 16 };
 
+/** What the demo uses of a `streamText` result. */
+export interface SimulatedLlmResult {
+  /** The answer's text deltas as they stream. */
+  readonly textStream: AsyncIterable<string>;
+  /** The complete answer, once the stream has ended. */
+  readonly text: PromiseLike<string>;
+}
+
 /**
  * Streams `text` through the AI SDK's `streamText` with a mock model. Returns the result; its
  * `textStream` is what a real app would speak.
  */
-export function simulateLlm(text: string, timing: SimulatedTiming = REALISTIC_TIMING, abortSignal?: AbortSignal) {
+export function simulateLlm(text: string, timing: SimulatedTiming = REALISTIC_TIMING, abortSignal?: AbortSignal): SimulatedLlmResult {
   const tokens = tokenize(text);
   let seed = 42;
   const jitter = () => {
