@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { lastValueFrom, tap } from 'rxjs';
-import { SpeechError, concatPcm, encodeWav, speak, type SpeechEvent, type SpeechProvider } from '@utter/core';
+import { SpeechError, concatPcm, encodeWav, speak, type SpeechEvent, type SpeechProvider, type UtteranceMetrics } from '@utter/core';
 import { DEFAULT_ANSWER, REALISTIC_TIMING, simulateLlm } from './llm.js';
 import { PROVIDER_NAMES, loadProvider } from './providers.js';
 
@@ -94,26 +94,25 @@ async function run(options: DemoOptions): Promise<void> {
         const now = performance.now() - started;
         if (firstTokenAt === undefined) {
           firstTokenAt = now;
-          log(now, 'first token from the LLM');
+          // Log after handing the token on, so printing never delays the speech.
+          setImmediate(() => log(now, 'first token from the LLM'));
         }
         lastTokenAt = now;
         yield delta;
       }
     }
 
-    const sentAt = new Map<number, number>();
     const firstAudioSeen = new Set<number>();
     const chunks: Int16Array[] = [];
     let sampleRate = provider.capabilities.sampleRate;
     let firstAudioAt: number | undefined;
-    let metricsTtfa: number | undefined;
+    let metrics: UtteranceMetrics | undefined;
 
     const onEvent = (event: SpeechEvent) => {
       const now = performance.now() - started;
       switch (event.type) {
         case 'segment':
-          sentAt.set(event.segmentId, now);
-          if (event.speakable !== '') log(now, `> segment ${event.segmentId} sent (${event.reason}): ${quote(event.text.trim())}`);
+          if (event.speakable !== '') log(now, `> segment ${event.segmentId} (${event.reason}): ${quote(event.text.trim())}`);
           break;
         case 'audio':
           chunks.push(event.pcm);
@@ -121,11 +120,11 @@ async function run(options: DemoOptions): Promise<void> {
           if (!firstAudioSeen.has(event.segmentId)) {
             firstAudioSeen.add(event.segmentId);
             firstAudioAt ??= now;
-            log(now, `  audio for segment ${event.segmentId} (${ms(now - (sentAt.get(event.segmentId) ?? now))} after sending)`);
+            log(now, `  first audio of segment ${event.segmentId}`);
           }
           break;
         case 'utterance-end':
-          metricsTtfa = event.metrics.timeToFirstAudioMs;
+          metrics = event.metrics;
           log(now, `reply spoken: ${(event.metrics.audioDurationMs / 1000).toFixed(1)} s of audio`);
           break;
         default:
@@ -149,7 +148,14 @@ async function run(options: DemoOptions): Promise<void> {
     const streamingTtfa = firstAudioAt - firstTokenAt;
     const waitingTtfa = lastTokenAt - firstTokenAt + waitFirstAudio;
     console.log(`\nTime to first audio, measured from the first token: ${ms(streamingTtfa)}` +
-      (metricsTtfa === undefined ? '' : ` (utter's own metric: ${ms(metricsTtfa)})`));
+      (metrics?.timeToFirstAudioMs === undefined ? '' : ` (utter's own metric: ${ms(metrics.timeToFirstAudioMs)})`));
+    if (metrics) {
+      const ttfb = metrics.segments.flatMap((s) => (s.timeToFirstByteMs === undefined ? [] : [s.timeToFirstByteMs]));
+      if (ttfb.length > 0) {
+        console.log(`Engine latency, text sent -> first audio per segment: ${ttfb.map(ms).join(', ')}; ` +
+          `real-time factor ${metrics.realTimeFactor?.toFixed(3) ?? 'n/a'}.`);
+      }
+    }
     console.log(
       `Waiting for the complete answer first would cost:  ${ms(waitingTtfa)} ` +
         `(LLM ${ms(lastTokenAt - firstTokenAt)} + first audio of the whole text ${ms(waitFirstAudio)}), ` +

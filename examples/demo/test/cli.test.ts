@@ -45,7 +45,7 @@ describe('pnpm demo (command line)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/SIMULATED/);
     expect(run.stdout).toMatch(/first token from the LLM/);
-    expect(run.stdout).toMatch(/segment 0 sent/);
+    expect(run.stdout).toMatch(/> segment 0 \(sentence\)/);
     expect(run.stdout).toMatch(/Time to first audio, measured from the first token: [\d,]+ ms/);
     expect(run.stdout).toMatch(/Waiting for the complete answer first would cost: +[\d,]+ ms/);
     const wav = parseWav(new Uint8Array(await readFile(out)));

@@ -14,7 +14,11 @@ export type SegmentCutReason =
   | 'end'
   | (string & {});
 
-/** A new segment of the reply is about to be synthesized (sent to the provider). */
+/**
+ * A segment of the reply starts: its `audio` and `word` events follow, then its `segment-end`.
+ * Emitted when the segment becomes the one being output (so captions shown on this event are in
+ * sync with the voice); the text may have been sent to the provider earlier, for pipelining.
+ */
 export interface SegmentEvent {
   readonly type: 'segment';
   /** The reply this segment belongs to. */
