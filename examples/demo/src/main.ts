@@ -21,6 +21,7 @@ Options:
   --text "..."       speak this text instead of the built-in answer (still streamed token by token)
   --voice NAME       voice (eSpeak: a language or voice such as en-us, en-gb, de, fr; default en-us)
   --provider NAME    ${PROVIDER_NAMES.join(' | ')} (default: espeak, offline; others need an API key)
+  --base-url URL     with a keyed provider: replace the endpoint's scheme, host and port (e.g. a local test server)
   -h, --help         show this help`;
 
 /** A user mistake: printed without a stack trace, exit code 2. */
@@ -31,6 +32,7 @@ interface DemoOptions {
   readonly text: string;
   readonly voice: string | undefined;
   readonly provider: string;
+  readonly baseUrl: string | undefined;
 }
 
 function parseOptions(argv: readonly string[]): DemoOptions | 'help' {
@@ -43,6 +45,7 @@ function parseOptions(argv: readonly string[]): DemoOptions | 'help' {
         text: { type: 'string' },
         voice: { type: 'string' },
         provider: { type: 'string' },
+        'base-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -64,14 +67,19 @@ function parseOptions(argv: readonly string[]): DemoOptions | 'help' {
     throw new UsageError(`Unknown provider "${provider}". Choose one of: ${PROVIDER_NAMES.join(', ')}.`);
   }
   if (values.voice !== undefined && values.voice.trim() === '') throw new UsageError('--voice is empty.');
-  return { out, text, voice: values.voice, provider };
+  const baseUrl = values['base-url'];
+  if (baseUrl !== undefined) {
+    if (provider === 'espeak') throw new UsageError('--base-url needs a network provider (--provider murmr, murf, munsit or upliftai).');
+    if (!/^(wss?|https?):\/\/[^/\s]+/.test(baseUrl)) throw new UsageError(`--base-url must look like ws://host:port (got "${baseUrl}").`);
+  }
+  return { out, text, voice: values.voice, provider, baseUrl };
 }
 
 const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;
 const quote = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
 async function run(options: DemoOptions): Promise<void> {
-  const provider = await loadProvider(options.provider, options.voice);
+  const provider = await loadProvider(options.provider, options.voice, options.baseUrl);
   const log = (at: number, line: string) => console.log(`  ${`+${ms(at)}`.padStart(10)}  ${line}`);
   try {
     await provider.warmup?.();

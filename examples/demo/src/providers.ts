@@ -4,28 +4,33 @@ import { SpeechError, type SpeechProvider } from '@utter/core';
 /** Provider names accepted by `--provider`. */
 export const PROVIDER_NAMES: readonly string[] = ['espeak', 'murmr', 'murf', 'munsit', 'upliftai'];
 
+/** Options the demo passes to every keyed adapter. */
+interface CommonOptions {
+  readonly baseUrl?: string;
+}
+
 interface KeyedAdapter {
   readonly apiKeyEnv: string;
-  readonly create: (voice: string | undefined) => SpeechProvider;
+  readonly create: (voice: string | undefined, common: CommonOptions) => SpeechProvider;
 }
 
 async function keyed(name: string): Promise<KeyedAdapter> {
   switch (name) {
     case 'murmr': {
       const m = await import('@utter/murmr');
-      return { apiKeyEnv: m.apiKeyEnv, create: (voice) => m.murmr(voice ? { voiceDescription: voice } : {}) };
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice, common) => m.murmr({ ...common, ...(voice ? { voiceDescription: voice } : {}) }) };
     }
     case 'murf': {
       const m = await import('@utter/murf');
-      return { apiKeyEnv: m.apiKeyEnv, create: (voice) => m.murf(voice ? { voiceId: voice } : {}) };
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice, common) => m.murf({ ...common, ...(voice ? { voiceId: voice } : {}) }) };
     }
     case 'munsit': {
       const m = await import('@utter/munsit');
-      return { apiKeyEnv: m.apiKeyEnv, create: (voice) => m.munsit(voice ? { voiceId: voice } : {}) };
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice, common) => m.munsit({ ...common, ...(voice ? { voiceId: voice } : {}) }) };
     }
     case 'upliftai': {
       const m = await import('@utter/upliftai');
-      return { apiKeyEnv: m.apiKeyEnv, create: (voice) => m.upliftai(voice ? { voiceId: voice } : {}) };
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice, common) => m.upliftai({ ...common, ...(voice ? { voiceId: voice } : {}) }) };
     }
     default:
       throw new SpeechError('invalid-input', `Unknown provider "${name}".`);
@@ -33,7 +38,7 @@ async function keyed(name: string): Promise<KeyedAdapter> {
 }
 
 /** Creates the named provider; for keyed providers, fails clearly when the key variable is unset. */
-export async function loadProvider(name: string, voice: string | undefined): Promise<SpeechProvider> {
+export async function loadProvider(name: string, voice: string | undefined, baseUrl?: string): Promise<SpeechProvider> {
   if (name === 'espeak') {
     const { espeak } = await import('@utter/espeak');
     return espeak(voice ? { voice } : {});
@@ -44,5 +49,5 @@ export async function loadProvider(name: string, voice: string | undefined): Pro
       provider: name,
     });
   }
-  return adapter.create(voice);
+  return adapter.create(voice, baseUrl === undefined ? {} : { baseUrl });
 }
