@@ -22,6 +22,16 @@ export interface SpeakRepliesOptions extends OperatorSessionOptions {
   readonly policy?: ReplyPolicy;
 }
 
+/** One reply of {@link speakReplies} while it is passed on. */
+interface ReplyState {
+  /** It emitted (the session started it). */
+  started: boolean;
+  /** Its speech completed. */
+  ended: boolean;
+  /** Events held back until the replies before it ended. */
+  readonly held: SpeechEvent[];
+}
+
 const policySchema = z.enum(['queue', 'interrupt']).optional();
 
 /**
@@ -39,6 +49,8 @@ const policySchema = z.enum(['queue', 'interrupt']).optional();
  *
  * - Cold: one session per subscription (or the session you pass), opened on subscription.
  * - Completes when the outer Observable has completed and every reply has ended.
+ * - Replies never interleave: every event of a reply (up to its `utterance-end` or `interrupted`)
+ *   comes before the first event of the next one.
  * - Errors: an error of the outer Observable, of a reply's tokens, or of the speech errors the output.
  * - Unsubscribing cancels every reply (a cancel on the wire), unsubscribes every source and closes
  *   the session it created.
@@ -66,19 +78,37 @@ export function speakReplies(
       new Observable<SpeechEvent>((subscriber) => {
         const acquired = acquireSession(target, sessionOptions);
         const { session } = acquired;
-        /** Replies subscribed on the session and not ended, in order, with whether they have emitted. */
-        const active = new Map<Subscription, { started: boolean }>();
+        /**
+         * Replies subscribed on the session and not yet passed on entirely, in order: whether they
+         * have emitted, whether they ended, and events held back while an earlier reply is still
+         * being passed on.
+         */
+        const active = new Map<Subscription, ReplyState>();
         let outerDone = false;
         const teardown = new Subscription();
 
         const maybeComplete = (): void => {
           if (outerDone && active.size === 0) subscriber.complete();
         };
+        /**
+         * Keeps the output reply by reply. The session starts the next queued reply while it ends the
+         * current one, so the next reply's first events can arrive before the current reply's
+         * `utterance-end`/`interrupted`: those are held until every earlier reply has ended.
+         */
+        const isHead = (inner: Subscription): boolean => active.keys().next().value === inner;
+        const flush = (): void => {
+          for (const [sub, state] of active) {
+            const held = state.held.splice(0);
+            for (const event of held) subscriber.next(event);
+            if (!state.ended) return;
+            active.delete(sub);
+          }
+        };
 
         onControl?.({
           singleReply: false,
           interrupt: () => {
-            if ([...active.values()].some((state) => state.started) || acquired.owned) session.interrupt();
+            if ([...active.values()].some((state) => state.started && !state.ended) || acquired.owned) session.interrupt();
           },
           reportPlayback: (utteranceId, playedMs) => session.reportPlayback(utteranceId, playedMs),
         });
@@ -89,6 +119,7 @@ export function speakReplies(
               if (policy === 'interrupt') {
                 let speaking = false;
                 for (const [sub, state] of active) {
+                  if (state.ended) continue;
                   if (state.started) {
                     speaking = true;
                   } else {
@@ -98,7 +129,7 @@ export function speakReplies(
                 }
                 if (speaking) session.interrupt();
               }
-              const state = { started: false };
+              const state: ReplyState = { started: false, ended: false, held: [] };
               const inner = new Subscription();
               active.set(inner, state);
               teardown.add(inner);
@@ -106,12 +137,14 @@ export function speakReplies(
                 session.say(reply).subscribe({
                   next: (event) => {
                     state.started = true;
-                    subscriber.next(event);
+                    if (isHead(inner)) subscriber.next(event);
+                    else state.held.push(event);
                   },
                   error: (error: unknown) => subscriber.error(error),
                   complete: () => {
-                    active.delete(inner);
+                    state.ended = true;
                     teardown.remove(inner);
+                    flush();
                     maybeComplete();
                   },
                 }),
