@@ -643,9 +643,10 @@ export class Reply {
 
   private complete(): void {
     const metrics = this.metrics(0);
-    this.finishReply('completed', metrics);
-    this.out.next({ type: 'utterance-end', utteranceId: this.id, text: this.original, metrics });
-    this.out.complete();
+    this.finishReply('completed', metrics, () => {
+      this.out.next({ type: 'utterance-end', utteranceId: this.id, text: this.original, metrics });
+      this.out.complete();
+    });
   }
 
   // ---------------------------------------------------------------- sending
@@ -1177,8 +1178,7 @@ export class Reply {
           })
         : error;
     const metrics = this.metrics(this.wasted());
-    this.finishReply('failed', metrics);
-    this.out.error(wrapped);
+    this.finishReply('failed', metrics, () => this.out.error(wrapped));
   }
 
   // ---------------------------------------------------------------- cancel / interrupt
@@ -1204,8 +1204,7 @@ export class Reply {
       return;
     }
     const metrics = this.metrics(this.wasted());
-    this.finishReply('cancelled', metrics);
-    this.out.error(error);
+    this.finishReply('cancelled', metrics, () => this.out.error(error));
   }
 
   /** Barge-in. */
@@ -1216,21 +1215,26 @@ export class Reply {
     const spoken = this.spokenAt(playedMs);
     const basis: 'playback' | 'words' | 'estimate' = hasPlayback ? 'playback' : spoken.byWords ? 'words' : 'estimate';
     const metrics = this.metrics(Math.max(0, this.uniqueCharsSent() - spoken.heardChars));
-    this.finishReply('interrupted', metrics);
-    this.out.next({
-      type: 'interrupted',
-      utteranceId: this.id,
-      spokenText: this.original.slice(0, spoken.end),
-      spokenEnd: spoken.end,
-      playedMs,
-      basis,
-      metrics,
+    this.finishReply('interrupted', metrics, () => {
+      this.out.next({
+        type: 'interrupted',
+        utteranceId: this.id,
+        spokenText: this.original.slice(0, spoken.end),
+        spokenEnd: spoken.end,
+        playedMs,
+        basis,
+        metrics,
+      });
+      this.out.complete();
     });
-    this.out.complete();
   }
 
-  /** Common end of a reply: stop input, timers, provider generation; report metrics. */
-  private finishReply(outcome: Outcome, metrics: UtteranceMetrics): void {
+  /**
+   * Common end of a reply: stop input, timers, provider generation; then `settle` emits the reply's
+   * last event (or error) and only then does the session report metrics and start the next reply,
+   * so the events of consecutive replies never interleave.
+   */
+  private finishReply(outcome: Outcome, metrics: UtteranceMetrics, settle?: () => void): void {
     if (this.state === 'over') return;
     this.input?.stop();
     this.input = undefined;
@@ -1238,6 +1242,7 @@ export class Reply {
     this.recovering = undefined;
     this.endGeneration(false);
     this.state = 'over';
+    settle?.();
     this.session.replyDone(this, { utteranceId: this.id, outcome, metrics });
   }
 

@@ -41,6 +41,30 @@ describe('createSpeechSession()', () => {
     expect(provider.log.closes).toBe(1);
   });
 
+  it('never interleaves replies: a reply\'s last event comes before the next reply\'s first', async () => {
+    const clock = new VirtualClock();
+    const provider = fakeProvider({ scheduler: clock.scheduler });
+    const session = createSpeechSession({ provider, scheduler: clock.scheduler, segmenter: SEG });
+    const order: string[] = [];
+    const reports: string[] = [];
+    session.metrics$.subscribe((r) => reports.push(`${r.outcome} before ${order.length} events`));
+    const record = (name: string) => (e: SpeechEvent) => order.push(`${name}:${e.type}`);
+    session.say('First reply. Two sentences.').subscribe(record('a'));
+    session.say('Second reply.').subscribe(record('b'));
+    const c = collect(session.say('Third one, interrupted.'));
+    await clock.until(() => order.includes('b:utterance-end'));
+    await clock.until(() => c.events.some((e) => e.type === 'audio'));
+    order.push(...c.events.map((e) => `c:${e.type}`));
+    session.interrupt();
+    expect(c.events.at(-1)?.type).toBe('interrupted');
+    const firstOf = (name: string) => order.findIndex((e) => e.startsWith(`${name}:`));
+    expect(order.indexOf('a:utterance-end')).toBeLessThan(firstOf('b'));
+    expect(order.indexOf('b:utterance-end')).toBeLessThan(firstOf('c'));
+    // Metrics of a reply are reported after its last event and before the next reply starts.
+    expect(reports.slice(0, 2)).toEqual([`completed before ${order.indexOf('a:utterance-end') + 1} events`, `completed before ${order.indexOf('b:utterance-end') + 1} events`]);
+    await session.close();
+  });
+
   it('sends keepalives on an idle connection and reconnects when the connection is too old', async () => {
     const clock = new VirtualClock();
     const provider = fakeProvider({ scheduler: clock.scheduler, capabilities: { keepAliveIntervalMs: 1000, maxConnectionAgeMs: 10_000 } });
