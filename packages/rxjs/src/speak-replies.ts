@@ -22,14 +22,10 @@ export interface SpeakRepliesOptions extends OperatorSessionOptions {
   readonly policy?: ReplyPolicy;
 }
 
-/** One reply of {@link speakReplies} while it is passed on. */
+/** One reply of {@link speakReplies} that has not ended yet. */
 interface ReplyState {
   /** It emitted (the session started it). */
   started: boolean;
-  /** Its speech completed. */
-  ended: boolean;
-  /** Events held back until the replies before it ended. */
-  readonly held: SpeechEvent[];
 }
 
 const policySchema = z.enum(['queue', 'interrupt']).optional();
@@ -79,9 +75,8 @@ export function speakReplies(
         const acquired = acquireSession(target, sessionOptions);
         const { session } = acquired;
         /**
-         * Replies subscribed on the session and not yet passed on entirely, in order: whether they
-         * have emitted, whether they ended, and events held back while an earlier reply is still
-         * being passed on.
+         * Replies subscribed on the session that have not ended, in order. The session itself keeps
+         * them from interleaving: a reply's last event comes before the next reply's first.
          */
         const active = new Map<Subscription, ReplyState>();
         let outerDone = false;
@@ -90,25 +85,10 @@ export function speakReplies(
         const maybeComplete = (): void => {
           if (outerDone && active.size === 0) subscriber.complete();
         };
-        /**
-         * Keeps the output reply by reply. The session starts the next queued reply while it ends the
-         * current one, so the next reply's first events can arrive before the current reply's
-         * `utterance-end`/`interrupted`: those are held until every earlier reply has ended.
-         */
-        const isHead = (inner: Subscription): boolean => active.keys().next().value === inner;
-        const flush = (): void => {
-          for (const [sub, state] of active) {
-            const held = state.held.splice(0);
-            for (const event of held) subscriber.next(event);
-            if (!state.ended) return;
-            active.delete(sub);
-          }
-        };
-
         onControl?.({
           singleReply: false,
           interrupt: () => {
-            if ([...active.values()].some((state) => state.started && !state.ended) || acquired.owned) session.interrupt();
+            if ([...active.values()].some((state) => state.started) || acquired.owned) session.interrupt();
           },
           reportPlayback: (utteranceId, playedMs) => session.reportPlayback(utteranceId, playedMs),
         });
@@ -119,7 +99,6 @@ export function speakReplies(
               if (policy === 'interrupt') {
                 let speaking = false;
                 for (const [sub, state] of active) {
-                  if (state.ended) continue;
                   if (state.started) {
                     speaking = true;
                   } else {
@@ -129,7 +108,7 @@ export function speakReplies(
                 }
                 if (speaking) session.interrupt();
               }
-              const state: ReplyState = { started: false, ended: false, held: [] };
+              const state: ReplyState = { started: false };
               const inner = new Subscription();
               active.set(inner, state);
               teardown.add(inner);
@@ -137,14 +116,12 @@ export function speakReplies(
                 session.say(reply).subscribe({
                   next: (event) => {
                     state.started = true;
-                    if (isHead(inner)) subscriber.next(event);
-                    else state.held.push(event);
+                    subscriber.next(event);
                   },
                   error: (error: unknown) => subscriber.error(error),
                   complete: () => {
-                    state.ended = true;
+                    active.delete(inner);
                     teardown.remove(inner);
-                    flush();
                     maybeComplete();
                   },
                 }),
