@@ -5,14 +5,13 @@
  */
 import {
   SpeechError,
-  speak as coreSpeak,
-  type SpeakOptions as CoreSpeakOptions,
+  createSpeechSession,
   type SpeechEvent,
   type SpeechProvider,
   type SpeechSession,
   type SpeechSessionOptions,
 } from '@utter/core';
-import { Observable, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, finalize, tap, type Subscriber, type Subscription } from 'rxjs';
 import { AudioByteEncoder, contentTypeOf, type AudioByteFormat } from './audio.js';
 import { audioFormatSchema, parseOptions, responseOptionsSchema, speakOptionsSchema } from './options.js';
 import { answerText, streamError, type TextExtractionOptions, type TextSource } from './text.js';
@@ -95,6 +94,12 @@ export interface SpeechResponseOptions extends AudioStreamOptions {
  * Nothing happens until it is consumed. Failures are {@link SpeechError}s: the iteration throws, the
  * Observable errors, the byte stream errors.
  */
+/** How a speech stream reaches the reply it speaks. @internal */
+interface ReplyControl {
+  interrupt(): void;
+  reportPlayback(playedMs: number): void;
+}
+
 export class SpeechStream implements AsyncIterable<SpeechEvent> {
   private consumed = false;
   private stopper: ((reason?: unknown) => void) | undefined;
@@ -107,7 +112,24 @@ export class SpeechStream implements AsyncIterable<SpeechEvent> {
     /** Sample rate of the audio when known before the first audio event. */
     readonly sampleRate: number | undefined,
     private readonly onStop: (completed: boolean, interrupted: boolean) => void = () => {},
+    private readonly control: ReplyControl = { interrupt: () => {}, reportPlayback: () => {} },
   ) {}
+
+  /**
+   * Barge-in: stops the speech at once; the stream emits `interrupted` (with the original text
+   * actually heard) and ends. A no-op before the reply has started speaking or after it ended.
+   */
+  interrupt(): void {
+    this.control.interrupt();
+  }
+
+  /**
+   * Reports how much of this reply's audio the player has played, in ms from its start, so that an
+   * interruption reports exactly what was heard (and pacing follows the player).
+   */
+  reportPlayback(playedMs: number): void {
+    this.control.reportPlayback(playedMs);
+  }
 
   /** The speech events as a cold Observable (subscribe once). Unsubscribing stops speech at once. */
   toObservable(): Observable<SpeechEvent> {
@@ -306,11 +328,31 @@ export function speak(source: SpeakSource, options: SpeakOptions): SpeechStream 
     },
   });
 
+  // The reply being spoken, for interrupt() and reportPlayback(): its session and, once it started, its id.
+  let live: { readonly session: SpeechSession; utteranceId: string | undefined } | undefined;
   const start = (signal: AbortSignal): Observable<SpeechEvent> => {
     const text = input(signal);
-    if (session !== undefined) return session.say(text, { signal });
-    const coreOptions: CoreSpeakOptions = { ...(sessionOptions as Omit<SpeechSessionOptions, 'provider'>), provider: provider as SpeechProvider, signal };
-    return coreSpeak(text, coreOptions);
+    // Without a session, a one-reply session of our own (closed when the reply ends), as core's speak() does.
+    const target = session ?? createSpeechSession({ ...(sessionOptions as Omit<SpeechSessionOptions, 'provider'>), provider: provider as SpeechProvider });
+    const state: { readonly session: SpeechSession; utteranceId: string | undefined } = { session: target, utteranceId: undefined };
+    live = state;
+    return target.say(text, { signal }).pipe(
+      tap((event) => {
+        state.utteranceId ??= event.utteranceId;
+      }),
+      finalize(() => {
+        if (live === state) live = undefined;
+        if (session === undefined) void target.close();
+      }),
+    );
+  };
+  const control: ReplyControl = {
+    interrupt: () => {
+      if (live?.utteranceId !== undefined) live.session.interrupt();
+    },
+    reportPlayback: (playedMs) => {
+      if (live?.utteranceId !== undefined) live.session.reportPlayback(live.utteranceId, playedMs);
+    },
   };
 
   // The owned model is stopped whenever speech stops without completing (left early, aborted,
@@ -320,7 +362,7 @@ export function speak(source: SpeakSource, options: SpeakOptions): SpeechStream 
       ownedController.abort(new SpeechError('cancelled', 'Speech was stopped.'));
     }
   };
-  return new SpeechStream(start, abortSignal, rate, onStop);
+  return new SpeechStream(start, abortSignal, rate, onStop, control);
 }
 
 /**

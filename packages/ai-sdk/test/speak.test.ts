@@ -178,6 +178,38 @@ describe('speak() sources and forms', () => {
   });
 });
 
+describe('SpeechStream.interrupt()', () => {
+  it('stops its own reply with `interrupted` (text heard, a proper prefix) and stops the owned model', async () => {
+    let modelAborted = (): boolean => false;
+    const stream = speak(
+      ({ abortSignal }) => {
+        const run = runStreamText(7, [[{ text: 'A reply that will be cut short. It goes on and on. ' }, { stall: true }]], { abortSignal });
+        modelAborted = run.probe.aborted;
+        return run.result;
+      },
+      { provider: engine },
+    );
+    stream.interrupt(); // before it started: a no-op
+    const seen: SpeechEvent[] = [];
+    for await (const event of stream) {
+      seen.push(event);
+      if (event.type === 'audio' && seen.filter((e) => e.type === 'audio').length === 1) {
+        stream.reportPlayback(0);
+        stream.interrupt();
+      }
+    }
+    const last = seen.at(-1);
+    expect(last?.type).toBe('interrupted');
+    expect(seen.filter((e) => e.type === 'interrupted')).toHaveLength(1);
+    if (last?.type === 'interrupted') {
+      expect(last.basis).toBe('playback');
+      expect(last.spokenText).toBe('');
+    }
+    await until(modelAborted, 'the owned model to be aborted');
+    stream.interrupt(); // after it ended: a no-op
+  });
+});
+
 describe('toResponse()', () => {
   let server: Server | undefined;
   afterAll(() => server?.close());
