@@ -10,3 +10,4 @@ export * from './transport/index.js';
 export * from './segmenter/index.js';
 export * from './session/types.js';
 export * from './session/index.js';
+export * from './provider-kit/index.js';

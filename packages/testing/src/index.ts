@@ -10,3 +10,4 @@ export * from './servers/murf.js';
 export * from './servers/munsit.js';
 export * from './servers/munsit-http.js';
 export * from './servers/upliftai.js';
+export * from './adapter-helpers.js';

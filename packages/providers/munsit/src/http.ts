@@ -11,7 +11,7 @@ import {
   sampleRateOf,
   type HttpRequestBody,
 } from './protocol.js';
-import { HTTP_PATH, type ResolvedMunsitOptions } from './options.js';
+import type { ResolvedMunsitOptions } from './options.js';
 
 /** The request body for one segment. */
 export function httpRequestBody(options: ResolvedMunsitOptions, text: string): HttpRequestBody {
@@ -34,17 +34,17 @@ export function httpRequestBody(options: ResolvedMunsitOptions, text: string): H
  */
 export async function streamHttpSegment(
   options: ResolvedMunsitOptions,
+  apiKey: string,
   text: string,
   signal: AbortSignal,
   onAudio: (bytes: Uint8Array, sampleRate: number) => void,
 ): Promise<void> {
-  if (!options.apiKey) throw missingKeyError();
-  const url = `${options.httpBase}${HTTP_PATH}/${encodeURIComponent(options.modelId)}`;
+  const url = `${options.httpUrl}/${encodeURIComponent(options.modelId)}`;
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'audio/raw', 'x-api-key': options.apiKey },
+      headers: { 'content-type': 'application/json', accept: 'audio/raw', 'x-api-key': apiKey },
       body: JSON.stringify(httpRequestBody(options, text)),
       signal,
     });
@@ -99,12 +99,4 @@ export async function streamHttpSegment(
   } finally {
     reader.releaseLock();
   }
-}
-
-/** The error for a missing key. */
-export function missingKeyError(): SpeechError {
-  return new SpeechError('auth', 'Munsit: no API key. Pass `apiKey` or set the MUNSIT_API_KEY environment variable.', {
-    provider: 'munsit',
-    retryable: false,
-  });
 }

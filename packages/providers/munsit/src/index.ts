@@ -3,13 +3,13 @@
  * `@utter/munsit`: utter adapter for Munsit's realtime text-to-speech (Arabic), over its WebSocket
  * with an automatic fall-back to its HTTP streaming endpoint.
  */
-export { munsit, type MunsitProvider } from './provider.js';
-export { MunsitConnection } from './connection.js';
+export { munsit, type MunsitProvider, type MunsitConnection, type MunsitConnectionExtras, type MunsitProviderExtras } from './provider.js';
 export {
   apiKeyEnv,
   munsitOptionsSchema,
   DEFAULT_BASE_URL,
   DEFAULT_HTTP_BASE_URL,
+  type MunsitProviderState,
   DEFAULT_MODEL,
   DEFAULT_VOICE,
   WEBSOCKET_PATH,
@@ -22,6 +22,8 @@ export {
   initConnectionSchema,
   textMessageSchema,
   audioChunkSchema,
+  munsitServerMessageSchema,
+  errorFromMessage,
   errorMessageSchema,
   httpRequestBodySchema,
   codeForMunsitError,

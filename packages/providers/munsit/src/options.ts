@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import type { SchedulerLike } from 'rxjs';
-import { SpeechError } from '@utter/core';
+import { apiKeyOption, originSchema, withOrigin } from '@utter/core';
 import { MUNSIT_OUTPUT_FORMATS, type MunsitOutputFormat } from './protocol.js';
 
 /** The environment variable the API key is read from when `apiKey` is not given. */
@@ -22,25 +22,12 @@ export const DEFAULT_MODEL = 'faseeh-mini-v1-preview';
 /** Default voice (the docs' example). */
 export const DEFAULT_VOICE = 'ar-najdi-male-2';
 
-const baseUrl = (schemes: readonly string[]) =>
-  z.string().refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return schemes.includes(url.protocol) && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
-      } catch {
-        return false;
-      }
-    },
-    { message: `must be an absolute ${schemes.map((s) => s.replace(':', '')).join(' or ')} URL with no path, e.g. "${schemes[0]?.replace(':', '')}://127.0.0.1:8080"` },
-  );
-
 /** zod schema of {@link MunsitOptions}. */
 export const munsitOptionsSchema = z
   .object({
-    apiKey: z.string().min(1, 'must not be empty').optional(),
-    baseUrl: baseUrl(['ws:', 'wss:', 'http:', 'https:']).optional(),
-    httpBaseUrl: baseUrl(['http:', 'https:']).optional(),
+    apiKey: apiKeyOption,
+    baseUrl: originSchema().optional(),
+    httpBaseUrl: originSchema('httpBaseUrl', ['http', 'https']).optional(),
     voiceId: z.string().min(1, 'must not be empty').optional(),
     modelId: z.string().min(1, 'must not be empty').optional(),
     voiceSettings: z
@@ -109,11 +96,17 @@ export interface MunsitOptions {
   readonly scheduler?: SchedulerLike;
 }
 
+/** Per-provider state shared by its connections: once the socket was found silent, later connections use HTTP. */
+export interface MunsitProviderState {
+  httpOnly: boolean;
+}
+
 /** Options after validation and defaults. */
 export interface ResolvedMunsitOptions {
-  readonly apiKey: string | undefined;
-  readonly wsBase: string;
-  readonly httpBase: string;
+  /** The WebSocket endpoint (without the key). */
+  readonly url: string;
+  /** The HTTP streaming endpoint, without the `/{model_id}` suffix. */
+  readonly httpUrl: string;
   readonly voiceId: string;
   readonly modelId: string;
   readonly voiceSettings: { stability?: number; similarityBoost?: number; speed?: number } | undefined;
@@ -123,40 +116,24 @@ export interface ResolvedMunsitOptions {
   readonly authIn: 'query' | 'message';
   readonly tryTriggerGeneration: boolean;
   readonly scheduler: SchedulerLike | undefined;
+  readonly state: MunsitProviderState;
 }
 
-/** Validates options; throws an `invalid-input` SpeechError naming the bad option. */
-export function resolveMunsitOptions(options: MunsitOptions, env: Record<string, string | undefined>): ResolvedMunsitOptions {
-  const parsed = munsitOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const details = parsed.error.issues
-      .map((issue) => `${issue.path.length ? issue.path.join('.') : '(options)'}: ${issue.message}`)
-      .join('; ');
-    throw new SpeechError('invalid-input', `munsit: invalid option ${details}`, { provider: 'munsit', retryable: false });
-  }
-  const o = parsed.data;
-  const apiKey = o.apiKey ?? (env[apiKeyEnv] || undefined);
-  const wsBase = toOrigin(o.baseUrl ?? DEFAULT_BASE_URL, 'ws');
-  const httpBase = o.httpBaseUrl ? toOrigin(o.httpBaseUrl, 'http') : o.baseUrl ? toOrigin(o.baseUrl, 'http') : DEFAULT_HTTP_BASE_URL;
+/** Applies defaults (once per provider: the state is the provider's). */
+export function resolveMunsitOptions(o: MunsitOptions): ResolvedMunsitOptions {
+  const transport = o.transport ?? 'auto';
   return {
-    apiKey,
-    wsBase,
-    httpBase,
+    url: withOrigin(`${DEFAULT_BASE_URL}${WEBSOCKET_PATH}`, o.baseUrl),
+    httpUrl: withOrigin(`${DEFAULT_HTTP_BASE_URL}${HTTP_PATH}`, o.httpBaseUrl ?? o.baseUrl),
     voiceId: o.voiceId ?? DEFAULT_VOICE,
     modelId: o.modelId ?? DEFAULT_MODEL,
     voiceSettings: o.voiceSettings,
     outputFormat: o.outputFormat ?? 'pcm_24000',
-    transport: o.transport ?? 'auto',
+    transport,
     firstAudioTimeoutMs: o.firstAudioTimeoutMs ?? 3000,
     authIn: o.authIn ?? 'query',
     tryTriggerGeneration: o.tryTriggerGeneration ?? false,
     scheduler: o.scheduler,
+    state: { httpOnly: transport === 'http' },
   };
-}
-
-/** `scheme://host:port` of `url` with the scheme family switched to `ws` or `http` (secure kept). */
-function toOrigin(url: string, family: 'ws' | 'http'): string {
-  const parsed = new URL(url);
-  const secure = parsed.protocol === 'wss:' || parsed.protocol === 'https:';
-  return `${family}${secure ? 's' : ''}://${parsed.host}`;
 }

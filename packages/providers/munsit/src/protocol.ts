@@ -5,7 +5,7 @@
  * docs/providers/munsit.md for what is verified and what is assumed.
  */
 import { z } from 'zod';
-import { SpeechError, type SpeechErrorCode } from '@utter/core';
+import { SpeechError, decodeJsonFrame, type SpeechErrorCode } from '@utter/core';
 
 /** Output formats of the WebSocket `initConnection` message. */
 export const MUNSIT_OUTPUT_FORMATS = ['pcm_8000', 'pcm_16000', 'pcm_22050', 'pcm_24000'] as const;
@@ -72,6 +72,7 @@ export const connectionInitializedSchema = z.object({ type: z.literal('connectio
  */
 export const audioChunkSchema = z
   .object({
+    type: z.undefined().optional(),
     audio: z.string(),
     sampleRate: z.number().int().positive().optional(),
     isFinal: z.boolean().optional(),
@@ -92,43 +93,29 @@ export const errorMessageSchema = z
 /** An error message. */
 export type MunsitErrorMessage = z.infer<typeof errorMessageSchema>;
 
+/** Every message the server sends on the socket. */
+export const munsitServerMessageSchema = z.union([connectionInitializedSchema, errorMessageSchema, audioChunkSchema]);
 /** A parsed server message. */
-export type MunsitServerMessage =
-  | { readonly kind: 'initialized' }
-  | { readonly kind: 'audio'; readonly message: AudioChunkMessage }
-  | { readonly kind: 'error'; readonly message: MunsitErrorMessage };
+export type MunsitServerMessage = z.infer<typeof munsitServerMessageSchema>;
 
 /**
  * Parses one text frame from the server. Throws a `protocol` {@link SpeechError} for malformed JSON
  * and unknown or malformed messages (never anything else).
  */
 export function parseServerMessage(data: string): MunsitServerMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    throw protocolError(`Munsit sent a frame that is not JSON (${data.length} characters).`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw protocolError('Munsit sent a JSON value that is not an object.');
-  }
-  const type = (json as { type?: unknown }).type;
-  if (type === 'connectionInitialized') return { kind: 'initialized' };
-  if (type === 'error') {
-    const parsed = errorMessageSchema.safeParse(json);
-    if (!parsed.success) throw protocolError('Munsit sent a malformed error message.');
-    return { kind: 'error', message: parsed.data };
-  }
-  if (type === undefined) {
-    const parsed = audioChunkSchema.safeParse(json);
-    if (!parsed.success) throw protocolError('Munsit sent an untyped message that is not an audio chunk.');
-    return { kind: 'audio', message: parsed.data };
-  }
-  throw protocolError(`Munsit sent an unknown message type ${JSON.stringify(String(type)).slice(0, 60)}.`);
+  const message = decodeJsonFrame({ name: 'munsit', label: 'Munsit' }, munsitServerMessageSchema, data);
+  if (message instanceof SpeechError) throw message;
+  return message;
 }
 
-function protocolError(message: string): SpeechError {
-  return new SpeechError('protocol', message, { provider: 'munsit', retryable: true });
+/** A SpeechError for a Munsit `error` message. */
+export function errorFromMessage(message: MunsitErrorMessage): SpeechError {
+  const text = message.errorMessage ?? message.message ?? 'unknown error';
+  const code = codeForMunsitError(message.errorCode, text);
+  return new SpeechError(code, `Munsit error${message.errorCode === undefined ? '' : ` ${message.errorCode}`}: ${text}`, {
+    provider: 'munsit',
+    ...(message.errorCode === undefined ? {} : { providerCode: message.errorCode }),
+  });
 }
 
 /**

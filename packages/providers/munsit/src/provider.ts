@@ -1,20 +1,55 @@
 /**
- * The Munsit provider: `munsit(options)` returns a {@link SpeechProvider}.
+ * The Munsit provider: the realtime WebSocket (with a first-audio watchdog that can switch to HTTP) or
+ * the HTTP streaming endpoint, behind one connection.
+ *
+ * Per-segment rule (an assumption, documented in docs/providers/munsit.md): every segment is sent as
+ * one `text` message with `flush: true`, and Munsit answers each flush with that text's audio
+ * followed by one chunk with `isFinal: true`. So audio belongs to the oldest segment still waiting
+ * and each `isFinal` ends it. Segments of a connection are therefore strictly sequential.
  */
-import { SpeechError, registerSecret, type ConnectOptions, type ProviderCapabilities, type SpeechProvider } from '@utter/core';
-import { MunsitConnection, errorFromMessage, type MunsitProviderState } from './connection.js';
-import { missingKeyError } from './http.js';
-import { resolveMunsitOptions, WEBSOCKET_PATH, type MunsitOptions, type ResolvedMunsitOptions } from './options.js';
-import { MUNSIT_OUTPUT_FORMATS, parseServerMessage, sampleRateOf, type InitConnectionMessage } from './protocol.js';
-import { openWireSocket, type WireSocket } from './socket.js';
+import { asyncScheduler, timer, type Subscription } from 'rxjs';
+import {
+  SegmentQueue,
+  SpeechError,
+  base64ToPcm16,
+  createPcm16Decoder,
+  defineWebSocketProvider,
+  type ConnectionHandlers,
+  type ProtocolConnection,
+} from '@utter/core';
+import { streamHttpSegment } from './http.js';
+import { apiKeyEnv, munsitOptionsSchema, resolveMunsitOptions, type MunsitOptions } from './options.js';
+import {
+  MUNSIT_OUTPUT_FORMATS,
+  errorFromMessage,
+  munsitServerMessageSchema,
+  sampleRateOf,
+  type InitConnectionMessage,
+  type MunsitServerMessage,
+} from './protocol.js';
 
-/** A Munsit {@link SpeechProvider}, with a few extras for inspection. */
-export interface MunsitProvider extends SpeechProvider {
-  readonly name: 'munsit';
-  /** `connect()` resolves to a {@link MunsitConnection}. */
-  connect(options: ConnectOptions): Promise<MunsitConnection>;
+/** What a Munsit connection adds to {@link SpeechConnection}. */
+export interface MunsitConnectionExtras {
+  /** Which transport this connection currently uses. */
+  readonly transport: 'websocket' | 'http';
+}
+
+/** A Munsit connection. */
+export type MunsitConnection = ProtocolConnection<MunsitConnectionExtras>;
+
+/** What a Munsit provider adds to {@link SpeechProvider}. */
+export interface MunsitProviderExtras {
   /** The transport new connections use: `'http'` once the socket was found silent (or with `transport: 'http'`). */
   readonly activeTransport: 'websocket' | 'http';
+}
+
+interface Pending {
+  readonly utteranceId: string;
+  readonly segmentId: number;
+  readonly text: string;
+  audioReceived: boolean;
+  /** Nothing to say (whitespace only): never sent, done as soon as it is the oldest. */
+  readonly skip: boolean;
 }
 
 /**
@@ -29,106 +64,186 @@ export interface MunsitProvider extends SpeechProvider {
  *
  * @throws SpeechError `invalid-input` for a bad option. A missing key is reported by `connect()` (`auth`).
  */
-export function munsit(options: MunsitOptions = {}): MunsitProvider {
-  const resolved = resolveMunsitOptions(options, typeof process === 'undefined' ? {} : process.env);
-  registerSecret(resolved.apiKey);
-  const state: MunsitProviderState = { httpOnly: resolved.transport === 'http' };
-  const capabilities: ProviderCapabilities = {
+export const munsit = defineWebSocketProvider({
+  name: 'munsit',
+  label: 'Munsit',
+  apiKeyEnv,
+  optionsSchema: munsitOptionsSchema,
+  resolve: (options) => resolveMunsitOptions(options as MunsitOptions),
+  capabilities: (o) => ({
     textInput: 'incremental',
     segmentAcks: true,
     cancel: 'close',
     wordTimestamps: false,
-    sampleRate: sampleRateOf(resolved.outputFormat),
+    sampleRate: sampleRateOf(o.outputFormat),
     sampleRates: MUNSIT_OUTPUT_FORMATS.map(sampleRateOf),
     encodings: ['pcm16'],
-  };
-  return {
-    name: 'munsit',
-    capabilities,
-    ...(resolved.apiKey ? { limiterKey: `munsit:${shortHash(resolved.apiKey)}` } : {}),
-    get activeTransport() {
-      return state.httpOnly ? 'http' : 'websocket';
-    },
-    async connect({ signal }: ConnectOptions): Promise<MunsitConnection> {
-      if (!resolved.apiKey) throw missingKeyError();
-      if (signal.aborted) throw new SpeechError('cancelled', 'munsit: connecting was cancelled.', { provider: 'munsit' });
-      if (state.httpOnly) return new MunsitConnection(resolved, state, undefined);
-      try {
-        const socket = await openMunsitSocket(resolved, resolved.apiKey, signal);
-        return new MunsitConnection(resolved, state, socket);
-      } catch (error) {
-        const speechError = SpeechError.from(error, 'connection', { provider: 'munsit' });
-        // 'auto': a socket that cannot be reached at all is no reason to give up, HTTP may work.
-        if (resolved.transport === 'auto' && speechError.code === 'connection' && !signal.aborted) {
-          return new MunsitConnection(resolved, state, undefined);
-        }
-        throw speechError;
-      }
-    },
-  };
-}
+  }),
+  endpoint: (o) => o.url,
+  auth: (o, key) => (o.authIn === 'query' ? { query: { 'x-api-key': key } } : {}),
+  messages: munsitServerMessageSchema,
+  connection(ctx): ConnectionHandlers<MunsitServerMessage, MunsitConnectionExtras> {
+    const o = ctx.options;
+    const queue = new SegmentQueue<Pending>(ctx);
+    let mode: 'websocket' | 'http' = ctx.hasSocket ? 'websocket' : 'http';
+    let watchdog: Subscription | undefined;
+    let inFlight: { readonly pending: Pending; readonly abort: AbortController } | undefined;
+    let disposed = false;
+    const blank = (p: Pending): boolean => p.skip;
 
-/** Opens the socket, sends `initConnection` and waits for `connectionInitialized`. */
-async function openMunsitSocket(options: ResolvedMunsitOptions, apiKey: string, signal: AbortSignal): Promise<WireSocket> {
-  const query = options.authIn === 'query' ? `?x-api-key=${encodeURIComponent(apiKey)}` : '';
-  const socket = await openWireSocket(`${options.wsBase}${WEBSOCKET_PATH}${query}`, { provider: 'munsit', signal });
-  const init: InitConnectionMessage = {
-    type: 'initConnection',
-    model_id: options.modelId,
-    voice_id: options.voiceId,
-    output_format: options.outputFormat,
-    ...(options.voiceSettings
-      ? {
-          voice_settings: {
-            ...(options.voiceSettings.stability === undefined ? {} : { stability: options.voiceSettings.stability }),
-            ...(options.voiceSettings.similarityBoost === undefined ? {} : { similarity_boost: options.voiceSettings.similarityBoost }),
-            ...(options.voiceSettings.speed === undefined ? {} : { speed: options.voiceSettings.speed }),
-          },
-        }
-      : {}),
-    ...(options.authIn === 'message' ? { x_api_key: apiKey } : {}),
-  };
-  socket.send(JSON.stringify(init));
-  return new Promise<WireSocket>((resolve, reject) => {
-    let settled = false;
-    const settle = (error?: SpeechError): void => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      if (error) {
-        socket.close(1000, 'handshake failed');
-        reject(error);
-      } else {
-        resolve(socket);
-      }
+    const clearWatchdog = (): void => {
+      watchdog?.unsubscribe();
+      watchdog = undefined;
     };
-    const onAbort = (): void => settle(new SpeechError('cancelled', 'munsit: connecting was cancelled.', { provider: 'munsit' }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.onClose((error) => settle(error ?? new SpeechError('connection', 'munsit: the connection closed during the handshake.', { provider: 'munsit' })));
-    socket.onMessage((data) => {
-      if (settled) return;
-      if (typeof data !== 'string') {
-        settle(new SpeechError('protocol', 'munsit: a binary frame arrived during the handshake.', { provider: 'munsit', retryable: true }));
-        return;
-      }
-      try {
-        const message = parseServerMessage(data);
-        if (message.kind === 'initialized') settle();
-        else if (message.kind === 'error') settle(errorFromMessage(message.message));
-        else settle(new SpeechError('protocol', 'munsit: audio arrived before connectionInitialized.', { provider: 'munsit', retryable: true }));
-      } catch (error) {
-        settle(SpeechError.from(error, 'protocol', { provider: 'munsit' }));
-      }
-    });
-  });
-}
+    /** 'auto': when the oldest segment gets no audio in time, the socket is silent: fall back to HTTP. */
+    const armWatchdog = (): void => {
+      const head = queue.head;
+      if (o.transport !== 'auto' || mode !== 'websocket' || head === undefined) return;
+      clearWatchdog();
+      watchdog = timer(o.firstAudioTimeoutMs, o.scheduler ?? asyncScheduler).subscribe(() => {
+        watchdog = undefined;
+        if (mode === 'websocket' && queue.head === head && !head.audioReceived) fallBackToHttp();
+      });
+    };
+    /**
+     * Switch this connection (and the provider, for later connections) to HTTP and send every waiting
+     * segment there. None of them has produced audio (the oldest has not, and audio comes in order),
+     * so nothing is lost or doubled.
+     */
+    const fallBackToHttp = (): void => {
+      o.state.httpOnly = true;
+      mode = 'http';
+      ctx.closeSocket();
+      pumpHttp();
+    };
+    /** Streams the oldest waiting segment over HTTP, one at a time. */
+    const pumpHttp = (): void => {
+      if (disposed || inFlight || mode !== 'http') return;
+      queue.doneWhile((p) => p.skip || ctx.isRetired(p.utteranceId));
+      const pending = queue.head;
+      if (!pending) return;
+      const abort = new AbortController();
+      inFlight = { pending, abort };
+      const decoder = createPcm16Decoder();
+      void streamHttpSegment(o, ctx.apiKey, pending.text, abort.signal, (bytes, sampleRate) => {
+        const pcm = decoder.push(bytes);
+        if (pcm.length === 0 || ctx.isRetired(pending.utteranceId)) return;
+        pending.audioReceived = true;
+        ctx.emit({ type: 'audio', utteranceId: pending.utteranceId, segmentId: pending.segmentId, pcm, sampleRate });
+      }).then(
+        () => {
+          inFlight = undefined;
+          if (disposed) return;
+          queue.done(pending);
+          pumpHttp();
+        },
+        (error: unknown) => {
+          inFlight = undefined;
+          if (disposed) return;
+          if (!(abort.signal.aborted && ctx.isRetired(pending.utteranceId))) {
+            const speechError = SpeechError.from(error, 'connection', { provider: 'munsit' });
+            // The account cannot synthesize at all: the connection is unusable.
+            if (speechError.code === 'auth' || speechError.code === 'quota') return ctx.fail(speechError);
+            // This reply failed; drop its other waiting segments and go on with the next reply.
+            queue.drop(pending.utteranceId);
+            ctx.replyError(pending.utteranceId, speechError, pending.segmentId);
+          }
+          pumpHttp();
+        },
+      );
+    };
 
-/** FNV-1a, 32 bit, hex: an opaque, secret-free account key for the limiter. */
-function shortHash(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0');
-}
+    return {
+      open() {
+        const settings = o.voiceSettings;
+        const init: InitConnectionMessage = {
+          type: 'initConnection',
+          model_id: o.modelId,
+          voice_id: o.voiceId,
+          output_format: o.outputFormat,
+          ...(settings
+            ? {
+                voice_settings: {
+                  ...(settings.stability === undefined ? {} : { stability: settings.stability }),
+                  ...(settings.similarityBoost === undefined ? {} : { similarity_boost: settings.similarityBoost }),
+                  ...(settings.speed === undefined ? {} : { speed: settings.speed }),
+                },
+              }
+            : {}),
+          ...(o.authIn === 'message' ? { x_api_key: ctx.apiKey } : {}),
+        };
+        ctx.send(init);
+      },
+      message(msg) {
+        if (msg.type === 'connectionInitialized') return ctx.ready(); // a repeated answer is harmless
+        if (msg.type === 'error') return ctx.fail(errorFromMessage(msg));
+        if (!ctx.isReady) return ctx.protocolError('Munsit sent audio before connectionInitialized.');
+        const head = queue.head;
+        if (!head) {
+          if (msg.audio === '') return; // a stray empty final is harmless
+          return ctx.protocolError('Munsit sent audio while no text was waiting for it.');
+        }
+        const pcm = msg.audio === '' ? new Int16Array(0) : base64ToPcm16(msg.audio);
+        if (pcm.length > 0) {
+          head.audioReceived = true;
+          clearWatchdog();
+          ctx.emit({ type: 'audio', utteranceId: head.utteranceId, segmentId: head.segmentId, pcm, sampleRate: msg.sampleRate ?? sampleRateOf(o.outputFormat) });
+        }
+        if (msg.isFinal === true) {
+          clearWatchdog();
+          queue.done(head);
+          queue.doneWhile(blank);
+          if (queue.length > 0) armWatchdog();
+        }
+      },
+      send({ utteranceId, segmentId, text }) {
+        const pending: Pending = { utteranceId, segmentId, text, audioReceived: false, skip: text.trim() === '' };
+        queue.add(pending);
+        if (mode === 'http') return pumpHttp();
+        // Munsit would produce nothing (and maybe no isFinal) for blank text: do not send it.
+        if (pending.skip) return queue.doneWhile(blank);
+        ctx.send({ type: 'text', text, flush: true, ...(o.tryTriggerGeneration ? { try_trigger_generation: true } : {}) });
+        if (queue.length === 1) armWatchdog();
+      },
+      finish: (utteranceId) => queue.finish(utteranceId),
+      cancel(utteranceId) {
+        // On the socket the server keeps generating what it was sent (there is no verified cancel
+        // message): its audio still ends the queued segments but is dropped, and the session closes the
+        // connection (`cancel: 'close'`). Over HTTP the queued requests are dropped, the one in flight aborted.
+        if (mode !== 'http') return;
+        queue.drop(utteranceId);
+        if (inFlight?.pending.utteranceId === utteranceId) inFlight.abort.abort();
+      },
+      beforeClose: () => ctx.send({ type: 'closeConnection' }),
+      dispose() {
+        disposed = true;
+        clearWatchdog();
+        inFlight?.abort.abort();
+      },
+      extras: {
+        get transport() {
+          return mode;
+        },
+      },
+    };
+  },
+  async connect(open, o, signal) {
+    if (o.state.httpOnly) return open.socketless();
+    try {
+      return await open.socket();
+    } catch (error) {
+      const speechError = SpeechError.from(error, 'connection', { provider: 'munsit' });
+      // 'auto': a socket that cannot be reached at all is no reason to give up, HTTP may work.
+      if (o.transport === 'auto' && speechError.code === 'connection' && !signal.aborted) return open.socketless();
+      throw speechError;
+    }
+  },
+  extend: (o): MunsitProviderExtras => ({
+    get activeTransport() {
+      return o.state.httpOnly ? 'http' : 'websocket';
+    },
+  }),
+});
+
+/** A Munsit {@link SpeechProvider}. */
+export type MunsitProvider = ReturnType<typeof munsit>;

@@ -2,8 +2,8 @@
  * The shared adapter conformance suite, run for Munsit over its WebSocket (and, separately, with the
  * socket silent so that every reply goes through the HTTP fallback).
  */
-import { runConformanceSuite } from '../../../testing/src/conformance/index.js';
-import { createMunsitServer } from '../../../testing/src/servers/munsit.js';
+import { runConformanceSuite } from '@utter/testing/conformance';
+import { createMunsitServer } from '@utter/testing';
 import { munsit, apiKeyEnv } from '../src/index.js';
 
 runConformanceSuite({

@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualTimeScheduler } from 'rxjs';
 import { SpeechError } from '@utter/core';
-import { TEST_API_KEY, expectedSamples, generatePcm } from '@utter/testing';
-// Until packages/testing/src/index.ts exports them (see the report), the servers come from source.
-import { createMunsitServer, type MunsitTestServer, type MunsitServerOptions } from '../../../testing/src/servers/munsit.js';
+import { TEST_API_KEY, expectedSamples, generatePcm, createMunsitServer, type MunsitTestServer, type MunsitServerOptions, collectConnectionEvents, exposedText } from '@utter/testing';
 import { munsit, apiKeyEnv, type MunsitOptions } from '../src/index.js';
-import { collect, exposed } from './helpers.js';
 
 const SECRET = 'sk-munsit-very-secret-key-42';
 const servers: MunsitTestServer[] = [];
@@ -40,7 +37,7 @@ describe('munsit adapter over the WebSocket', () => {
     const p = provider(s, { voiceId: 'ar-najdi-female-1', modelId: 'faseeh-v1-preview', voiceSettings: { speed: 1.1, stability: 0.4 } });
     expect(p.capabilities).toMatchObject({ textInput: 'incremental', segmentAcks: true, cancel: 'close', sampleRate: 24_000 });
     const conn = await p.connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u1', segmentId: 0, text: 'مرحبا بكم. ' });
     conn.send({ utteranceId: 'u1', segmentId: 1, text: 'كيف حالكم اليوم؟' });
     conn.finish('u1');
@@ -72,7 +69,7 @@ describe('munsit adapter over the WebSocket', () => {
     const p = provider(s, { outputFormat: 'pcm_16000', authIn: 'message' });
     expect(p.capabilities.sampleRate).toBe(16_000);
     const conn = await p.connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     for (const [i, text] of ['First reply.', 'Second reply here.', 'Third.'].entries()) {
       conn.send({ utteranceId: `u${i}`, segmentId: 0, text });
       conn.finish(`u${i}`);
@@ -91,7 +88,7 @@ describe('munsit adapter over the WebSocket', () => {
   it('does not send a blank segment but still ends it in order', async () => {
     const s = await server();
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'One.' });
     conn.send({ utteranceId: 'u', segmentId: 1, text: '  \n' });
     conn.send({ utteranceId: 'u', segmentId: 2, text: 'Two.' });
@@ -138,7 +135,7 @@ describe('munsit adapter over the WebSocket', () => {
         .catch((e: unknown) => e);
       expect(SpeechError.is(error, 'auth')).toBe(true);
       expect((error as SpeechError).providerCode).toBe(40101);
-      expect(exposed(error)).not.toContain(SECRET);
+      expect(exposedText(error)).not.toContain(SECRET);
     }
   });
 
@@ -150,15 +147,15 @@ describe('munsit adapter over the WebSocket', () => {
     const e429 = await provider(s, { apiKey: SECRET }).connect({ signal: signal() }).catch((e: unknown) => e);
     expect(SpeechError.is(e429, 'rate-limit')).toBe(true);
     for (const e of [e401, e429]) {
-      expect(exposed(e)).not.toContain(SECRET);
-      expect(exposed(e)).not.toMatch(/x-api-key=(?!\[redacted\])/);
+      expect(exposedText(e)).not.toContain(SECRET);
+      expect(exposedText(e)).not.toMatch(/x-api-key=(?!\[redacted\])/);
     }
   });
 
   it('reports a connection dropped mid-reply as a connection error, then closes', async () => {
     const s = await server({ faults: { dropAfterChunks: 3 } });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'A sentence long enough for several chunks of audio.' });
     const closed = await c.until((e) => e.type === 'closed');
     expect(closed.type === 'closed' && closed.error?.code).toBe('connection');
@@ -174,7 +171,7 @@ describe('munsit adapter over the WebSocket', () => {
   ] as const)('maps the %s error frame to %s with the numeric code', async (kind, code, providerCode) => {
     const s = await server({ faults: { error: kind } });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     const event = await c.until((e) => e.type === 'error');
     expect(event.type === 'error' && event.error.code).toBe(code);
@@ -185,13 +182,13 @@ describe('munsit adapter over the WebSocket', () => {
   it('turns a malformed frame and an unknown message into protocol errors, never a crash', async () => {
     const s = await server({ faults: { malformedFrame: true } });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     const event = await c.until((e) => e.type === 'error');
     expect(event.type === 'error' && event.error.code).toBe('protocol');
     s.faults = { malformedFrame: { frame: JSON.stringify({ type: 'surprise' }) } };
     const conn2 = await provider(s).connect({ signal: signal() });
-    const c2 = collect(conn2);
+    const c2 = collectConnectionEvents(conn2);
     conn2.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     const event2 = await c2.until((e) => e.type === 'error');
     expect(event2.type === 'error' && event2.error.code).toBe('protocol');
@@ -201,7 +198,7 @@ describe('munsit adapter over the WebSocket', () => {
   it('a never-ending generation gives partial audio and no segment end; close() still ends cleanly', async () => {
     const s = await server({ faults: { neverEnd: true } });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'This generation will never finish.' });
     conn.finish('u');
     await s.waitFor(() => s.generations[0]?.status === 'stalled');
@@ -214,7 +211,7 @@ describe('munsit adapter over the WebSocket', () => {
   it('reports the service closing an idle connection', async () => {
     const s = await server({ faults: { idleCloseMs: 20 } });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     const closed = await c.until((e) => e.type === 'closed');
     expect(closed.type === 'closed' && closed.error?.code).toBe('connection');
   });
@@ -235,7 +232,7 @@ describe('munsit adapter over the WebSocket', () => {
   it('cancel drops the rest of the reply: no audio or ends after cancel', async () => {
     const s = await server({ chunkIntervalMs: 1 });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'A long sentence that takes a while to synthesize completely.' });
     conn.finish('u');
     await c.until((e) => e.type === 'audio');
@@ -255,7 +252,7 @@ describe('munsit adapter over HTTP', () => {
     const s = await server();
     const p = provider(s, { transport: 'http', outputFormat: 'pcm_22050', voiceSettings: { speed: 0.9 } });
     const conn = await p.connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'مرحبا. ' });
     conn.send({ utteranceId: 'u', segmentId: 1, text: 'أهلا وسهلا.' });
     conn.finish('u');
@@ -278,7 +275,7 @@ describe('munsit adapter over HTTP', () => {
   ] as const)('maps HTTP %i to a %s error for the reply; the connection stays usable', async (status, code) => {
     const s = await server({ httpFaults: { status, faultyRequests: 1 } });
     const conn = await provider(s, { transport: 'http' }).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     conn.finish('u');
     const error = await c.until((e) => e.type === 'error');
@@ -296,17 +293,17 @@ describe('munsit adapter over HTTP', () => {
   ] as const)('maps HTTP %i to %s for the whole connection, without the key', async (status, code) => {
     const s = await server({ httpFaults: { status } });
     const conn = await provider(s, { transport: 'http', apiKey: status === 401 ? SECRET : s.apiKey }).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     const closed = await c.until((e) => e.type === 'closed');
     expect(closed.type === 'closed' && closed.error?.code).toBe(code);
-    for (const e of c.errors()) expect(exposed(e)).not.toContain(SECRET);
+    for (const e of c.errors()) expect(exposedText(e)).not.toContain(SECRET);
   });
 
   it('reports a body that breaks off as a connection error for the reply', async () => {
     const s = await server({ httpFaults: { dropAfterChunks: 2 } });
     const conn = await provider(s, { transport: 'http' }).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'A sentence long enough to be cut off.' });
     const error = await c.until((e) => e.type === 'error');
     expect(error).toMatchObject({ utteranceId: 'u', error: { code: 'connection' } });
@@ -316,7 +313,7 @@ describe('munsit adapter over HTTP', () => {
   it('cancel aborts the request in flight and drops the queued ones', async () => {
     const s = await server({ chunkIntervalMs: 1 });
     const conn = await provider(s, { transport: 'http' }).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'A long first segment that streams for a while.' });
     conn.send({ utteranceId: 'u', segmentId: 1, text: 'A second segment that must never be requested.' });
     await c.until((e) => e.type === 'audio');
@@ -339,7 +336,7 @@ describe("munsit transport 'auto'", () => {
     const p = munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, httpBaseUrl: s.httpBaseUrl, firstAudioTimeoutMs: 2000, scheduler });
     expect(p.activeTransport).toBe('websocket');
     const conn = await p.connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     const texts = ['السلام عليكم. ', 'هذا اختبار. ', 'مع السلامة.'];
     texts.forEach((text, i) => conn.send({ utteranceId: 'u', segmentId: i, text }));
     conn.finish('u');
@@ -364,7 +361,7 @@ describe("munsit transport 'auto'", () => {
     const scheduler = new VirtualTimeScheduler();
     const p = munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, httpBaseUrl: s.httpBaseUrl, scheduler });
     const conn = await p.connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello there.' });
     conn.finish('u');
     await c.until((e) => e.type === 'utterance-done');
@@ -379,7 +376,7 @@ describe("munsit transport 'auto'", () => {
     const p = munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, httpBaseUrl: s.httpBaseUrl });
     const conn = await p.connect({ signal: signal() });
     expect(conn.transport).toBe('http');
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hi.' });
     conn.finish('u');
     await c.until((e) => e.type === 'utterance-done');

@@ -2,12 +2,10 @@
  * The Munsit adapter under the real session engine (`speak` from @utter/core), against the test server.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualTimeScheduler, type Subscription } from 'rxjs';
+import { VirtualTimeScheduler } from 'rxjs';
 import { SpeechError, speak, type SpeechEvent } from '@utter/core';
-import { generatePcm } from '@utter/testing';
-import { createMunsitServer, type MunsitTestServer, type MunsitServerOptions } from '../../../testing/src/servers/munsit.js';
+import { generatePcm, createMunsitServer, type MunsitTestServer, type MunsitServerOptions, advanceVirtualTime, eventually, runSpeech } from '@utter/testing';
 import { munsit } from '../src/index.js';
-import { advance, eventually } from './helpers.js';
 
 const servers: MunsitTestServer[] = [];
 afterEach(async () => {
@@ -20,22 +18,6 @@ async function server(options: MunsitServerOptions = {}): Promise<MunsitTestServ
 }
 const SEG = { granularity: 'sentence', minLength: 0, firstSegmentMinLength: false } as const;
 const TEXT = 'السلام عليكم ورحمة الله. هذا اختبار للنظام. مع السلامة!';
-
-function run(source: ReturnType<typeof speak>) {
-  const events: SpeechEvent[] = [];
-  const state: { error: unknown; done: boolean; sub?: Subscription } = { error: undefined, done: false };
-  state.sub = source.subscribe({
-    next: (e) => events.push(e),
-    error: (e: unknown) => {
-      state.error = e;
-      state.done = true;
-    },
-    complete: () => {
-      state.done = true;
-    },
-  });
-  return { events, state };
-}
 
 function expectWhole(events: readonly SpeechEvent[], text: string): void {
   const segments = events.filter((e) => e.type === 'segment');
@@ -52,7 +34,7 @@ function expectWhole(events: readonly SpeechEvent[], text: string): void {
 describe('munsit with speak()', () => {
   it('speaks the whole text over the socket', async () => {
     const s = await server();
-    const r = run(speak(TEXT, { provider: munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, transport: 'websocket' }), segmenter: SEG }));
+    const r = runSpeech(speak(TEXT, { provider: munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, transport: 'websocket' }), segmenter: SEG }));
     await eventually(() => r.state.done);
     expect(r.state.error).toBeUndefined();
     expectWhole(r.events, TEXT);
@@ -63,9 +45,9 @@ describe('munsit with speak()', () => {
     const s = await server({ silent: true });
     const scheduler = new VirtualTimeScheduler();
     const provider = munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, httpBaseUrl: s.httpBaseUrl, scheduler, firstAudioTimeoutMs: 3000 });
-    const r = run(speak(TEXT, { provider, scheduler, segmenter: SEG, timeouts: { firstAudioMs: 10_000 } }));
+    const r = runSpeech(speak(TEXT, { provider, scheduler, segmenter: SEG, timeouts: { firstAudioMs: 10_000 } }));
     await eventually(() => s.generations.length >= 1);
-    await advance(scheduler, 3000);
+    await advanceVirtualTime(scheduler, 3000);
     await eventually(() => r.state.done);
     expect(r.state.error).toBeUndefined();
     expectWhole(r.events, TEXT);
@@ -79,7 +61,7 @@ describe('munsit with speak()', () => {
   it('a generation that never ends fails with timeout through the session watchdog (virtual time)', async () => {
     const s = await server({ faults: { neverEnd: true } });
     const scheduler = new VirtualTimeScheduler();
-    const r = run(
+    const r = runSpeech(
       speak('This will never finish.', {
         provider: munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, transport: 'websocket', scheduler }),
         scheduler,
@@ -88,14 +70,14 @@ describe('munsit with speak()', () => {
       }),
     );
     await eventually(() => s.generations[0]?.status === 'stalled' && r.events.some((e) => e.type === 'audio'));
-    await advance(scheduler, 5000);
+    await advanceVirtualTime(scheduler, 5000);
     await eventually(() => r.state.done);
     expect(SpeechError.is(r.state.error, 'timeout')).toBe(true);
   });
 
   it('a bad key fails the reply with auth', async () => {
     const s = await server();
-    const r = run(speak('Hello.', { provider: munsit({ apiKey: 'wrong-key-1234', baseUrl: s.baseUrl, transport: 'websocket' }) }));
+    const r = runSpeech(speak('Hello.', { provider: munsit({ apiKey: 'wrong-key-1234', baseUrl: s.baseUrl, transport: 'websocket' }) }));
     await eventually(() => r.state.done);
     expect(SpeechError.is(r.state.error, 'auth')).toBe(true);
     expect(JSON.stringify(r.state.error)).not.toContain('wrong-key-1234');

@@ -10,35 +10,20 @@
  * speak(llmTokens, { provider: murf({ voiceId: 'Matthew', region: 'us-east' }) }).subscribe(play);
  * ```
  */
-import { SpeechError, registerSecret, type ConnectOptions, type ProviderCapabilities, type SpeechConnection, type SpeechProvider } from '@utter/core';
-import { MurfConnection } from './connection.js';
-import { parseMurfOptions, MURF_SAMPLE_RATES, type MurfOptions } from './options.js';
+import {
+  base64ToBytes,
+  createPcm16Decoder,
+  createWavHeaderStripper,
+  defineWebSocketProvider,
+  type Pcm16Decoder,
+  type WavHeaderStripper,
+} from '@utter/core';
+import { MURF_SAMPLE_RATES, apiKeyEnv, murfOptionsSchema, parseMurfOptions, resolveMurfOptions, type MurfOptions } from './options.js';
+import { MURF_CLOSE_CODES, ServerMessage, errorForMurfMessage } from './protocol.js';
 
 export type { MurfOptions, MurfRegion, MurfPronunciation } from './options.js';
-export { MURF_REGIONS, MURF_MODELS, MURF_SAMPLE_RATES, parseMurfOptions } from './options.js';
-export { errorForMurfMessage, errorForMurfClose } from './connection.js';
-
-/** The environment variable the API key is read from. */
-export const apiKeyEnv = 'MURF_API_KEY';
-/** The endpoint path on every Murf host. */
-export const MURF_PATH = '/v1/speech/stream-input';
-/** Default voice (a Falcon voice). */
-export const DEFAULT_MURF_VOICE = 'Matthew';
-
-function keyTag(key: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return `murf:${h.toString(16)}`;
-}
-
-function envKey(): string | undefined {
-  const env = typeof process === 'undefined' ? undefined : process.env;
-  const value = env?.[apiKeyEnv];
-  return value === undefined || value === '' ? undefined : value;
-}
+export { MURF_REGIONS, MURF_MODELS, MURF_SAMPLE_RATES, MURF_PATH, DEFAULT_MURF_VOICE, apiKeyEnv, murfOptionsSchema, parseMurfOptions } from './options.js';
+export { errorForMurfMessage, errorForMurfClose, MURF_CLOSE_CODES, ServerMessage as MurfServerMessage } from './protocol.js';
 
 /**
  * The endpoint a Murf provider with these options connects to, without the key (safe to print):
@@ -46,74 +31,116 @@ function envKey(): string | undefined {
  * or the same path and query on `baseUrl`.
  */
 export function murfEndpoint(options: Omit<MurfOptions, 'apiKey'> = {}): string {
-  const opts = parseMurfOptions(options);
-  const origin = opts.baseUrl?.replace(/\/$/, '') ?? `wss://${opts.region ?? 'global'}.api.murf.ai`;
-  const query = new URLSearchParams({
-    model: opts.model ?? 'FALCON',
-    sample_rate: String(opts.sampleRate ?? 24_000),
-    channel_type: 'MONO',
-    format: opts.format ?? 'PCM',
-  });
-  return `${origin}${MURF_PATH}?${query.toString()}`;
+  return resolveMurfOptions(parseMurfOptions(options)).endpoint;
+}
+
+/** One reply's context: its state and its own audio decoding (a WAV header may start any chunk). */
+interface Context {
+  started: boolean;
+  finished: boolean;
+  readonly strip: WavHeaderStripper;
+  readonly decode: Pcm16Decoder;
 }
 
 /**
  * Creates a Murf provider. The key defaults to `MURF_API_KEY`; without any key the provider is still
  * created and `connect()` rejects with SpeechError `auth` naming the variable.
  *
+ * One `context_id` per reply (the utterance id), `end: true` on finish and `final` -> `utterance-done`,
+ * `clear` on cancel (late audio dropped), RIFF headers stripped from any chunk that starts with one.
+ *
  * @throws SpeechError `invalid-input` for a bad option value.
  */
-export function murf(options: MurfOptions = {}): SpeechProvider {
-  if (typeof options.apiKey === 'string') registerSecret(options.apiKey);
-  const opts = parseMurfOptions(options);
-  const apiKey = opts.apiKey ?? envKey();
-  registerSecret(apiKey);
-  const sampleRate = opts.sampleRate ?? 24_000;
-  const { apiKey: _omit, ...endpointOptions } = opts;
-  const endpoint = new URL(murfEndpoint(endpointOptions));
-
-  const voiceConfig: Record<string, unknown> = { voice_id: opts.voiceId ?? DEFAULT_MURF_VOICE };
-  if (opts.style !== undefined) voiceConfig['style'] = opts.style;
-  if (opts.rate !== undefined) voiceConfig['rate'] = opts.rate;
-  if (opts.pitch !== undefined) voiceConfig['pitch'] = opts.pitch;
-  if (opts.variation !== undefined) voiceConfig['variation'] = opts.variation;
-  if (opts.locale !== undefined) voiceConfig['multi_native_locale'] = opts.locale;
-  if (opts.pronunciationDictionary !== undefined) voiceConfig['pronunciation_dictionary'] = opts.pronunciationDictionary;
-  const settings: Record<string, unknown> = {};
-  if (opts.minBufferSize !== undefined) settings['min_buffer_size'] = opts.minBufferSize;
-  if (opts.maxBufferDelayMs !== undefined) settings['max_buffer_delay_in_ms'] = opts.maxBufferDelayMs;
-
-  const capabilities: ProviderCapabilities = {
+export const murf = defineWebSocketProvider({
+  name: 'murf',
+  label: 'Murf',
+  apiKeyEnv,
+  optionsSchema: murfOptionsSchema,
+  resolve: (options) => resolveMurfOptions(options as MurfOptions),
+  capabilities: (o) => ({
     textInput: 'context',
     segmentAcks: false,
     cancel: 'native',
     wordTimestamps: false,
-    sampleRate,
+    sampleRate: o.sampleRate,
     sampleRates: MURF_SAMPLE_RATES,
     encodings: ['pcm16', 'wav'],
     maxCharsPerRequest: 3000,
     maxConcurrentUtterances: 2,
-    keepAliveIntervalMs: opts.keepAliveIntervalMs ?? 60_000,
+    keepAliveIntervalMs: o.keepAliveIntervalMs,
     limits: { concurrentConnections: 20 },
-  };
-
-  return {
-    name: 'murf',
-    capabilities,
-    ...(apiKey === undefined ? {} : { limiterKey: keyTag(apiKey) }),
-    async connect({ signal }: ConnectOptions): Promise<SpeechConnection> {
-      if (apiKey === undefined) {
-        throw new SpeechError('auth', `No Murf API key: set the ${apiKeyEnv} environment variable or pass { apiKey }.`, {
-          provider: 'murf',
-          retryable: false,
-        });
+  }),
+  endpoint: (o) => o.endpoint,
+  auth: (o, key) => (o.auth === 'query' ? { query: { 'api-key': key } } : { headers: { 'api-key': key } }),
+  messages: ServerMessage,
+  closeCodes: MURF_CLOSE_CODES,
+  connection(ctx) {
+    const { voiceConfig, settings, sampleRate } = ctx.options;
+    const contexts = new Map<string, Context>();
+    const context = (id: string): Context => {
+      let c = contexts.get(id);
+      if (c === undefined) {
+        c = { started: false, finished: false, strip: createWavHeaderStripper({ repeated: true }), decode: createPcm16Decoder() };
+        contexts.set(id, c);
       }
-      if (signal.aborted) throw new SpeechError('cancelled', 'Connecting to Murf was cancelled.', { provider: 'murf' });
-      const url = new URL(endpoint);
-      const headers: Record<string, string> = {};
-      if ((opts.auth ?? 'header') === 'query') url.searchParams.set('api-key', apiKey);
-      else headers['api-key'] = apiKey;
-      return MurfConnection.open({ url: url.toString(), headers, sampleRate, voiceConfig, settings, signal });
-    },
-  };
-}
+      return c;
+    };
+    /** Without `context_id`, a message belongs to the only started context, if there is one. */
+    const soleContext = (): string | undefined => {
+      const live = [...contexts.entries()].filter(([, c]) => c.started);
+      return live.length === 1 ? live[0]?.[0] : undefined;
+    };
+    return {
+      open() {
+        ctx.send({ voice_config: voiceConfig, ...settings });
+        ctx.ready(); // auth was in the upgrade: nothing to wait for
+      },
+      message(msg) {
+        const id = msg.context_id ?? soleContext();
+        if (msg.error !== undefined) {
+          const error = errorForMurfMessage(typeof msg.error === 'string' ? msg.error : (msg.error.message ?? msg.message ?? 'unknown error'));
+          if (id !== undefined && contexts.has(id) && error.code !== 'auth') {
+            contexts.delete(id);
+            ctx.replyError(id, error);
+          } else if (id === undefined || !ctx.isRetired(id)) {
+            ctx.fail(error); // else: about a reply already cancelled or failed
+          }
+          return;
+        }
+        if (id === undefined) return ctx.protocolError('Murf sent a message without context_id while several replies were active.');
+        if (ctx.isRetired(id)) return; // late output of a cleared context
+        const c = contexts.get(id);
+        if (c === undefined || !c.started) return ctx.protocolError('Murf sent output for a context that was never opened.');
+        if (msg.audio) ctx.emit({ type: 'audio', utteranceId: id, pcm: c.decode.push(c.strip.push(base64ToBytes(msg.audio))), sampleRate });
+        if (msg.final === true || msg.is_final === true || msg.isFinalAudio === true) {
+          if (!c.finished) return ctx.protocolError('Murf ended a context before the reply was finished.');
+          contexts.delete(id);
+          ctx.emit({ type: 'utterance-done', utteranceId: id });
+        }
+      },
+      send({ utteranceId, text }) {
+        const c = context(utteranceId);
+        const first = !c.started;
+        c.started = true;
+        ctx.send({ context_id: utteranceId, text, ...(first ? { voice_config: voiceConfig } : {}) });
+      },
+      finish(utteranceId) {
+        const c = context(utteranceId);
+        c.finished = true;
+        if (c.started) return ctx.send({ context_id: utteranceId, end: true });
+        contexts.delete(utteranceId); // nothing was sent: nothing to wait for
+        ctx.emit({ type: 'utterance-done', utteranceId });
+      },
+      cancel(utteranceId) {
+        const c = contexts.get(utteranceId);
+        contexts.delete(utteranceId);
+        if (c?.started) ctx.send({ clear: true, context_id: utteranceId });
+      },
+      /**
+       * Murf closes a socket after 3 minutes without a message, and a WebSocket ping is not documented to
+       * count: the keep-alive is the connection's voice settings again (no context, nothing synthesized).
+       */
+      keepAlive: () => ctx.send({ voice_config: voiceConfig }),
+    };
+  },
+});

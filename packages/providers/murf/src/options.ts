@@ -1,6 +1,6 @@
 /** Options of the Murf adapter, validated with zod. */
 import { z } from 'zod';
-import { SpeechError } from '@utter/core';
+import { apiKeyOption, originSchema, parseProviderOptions, withOrigin } from '@utter/core';
 
 /** Murf's regional hosts (`<region>.api.murf.ai`); `'global'` routes to the nearest. */
 export const MURF_REGIONS = ['global', 'us-east', 'us-west', 'in', 'ca', 'kr', 'me', 'jp', 'au', 'eu-central', 'uk', 'sa-east'] as const;
@@ -58,13 +58,11 @@ export interface MurfOptions {
 const int = (min: number, max: number, name: string) =>
   z.number().int(`${name} must be an integer`).min(min, `${name} must be between ${min} and ${max}`).max(max, `${name} must be between ${min} and ${max}`);
 
-const schema = z
+/** zod schema of {@link MurfOptions}. */
+export const murfOptionsSchema = z
   .object({
-    apiKey: z.string().min(1, 'apiKey must not be empty').optional(),
-    baseUrl: z
-      .string()
-      .regex(/^wss?:\/\/[^/?#\s]+\/?$/, 'baseUrl must be a scheme, host and optional port only, like "ws://127.0.0.1:8080"')
-      .optional(),
+    apiKey: apiKeyOption,
+    baseUrl: originSchema().optional(),
     region: z.enum(MURF_REGIONS, { message: `region must be one of ${MURF_REGIONS.join(', ')}` }).optional(),
     auth: z.enum(['header', 'query'], { message: 'auth must be "header" or "query"' }).optional(),
     model: z.enum(MURF_MODELS, { message: `model must be one of ${MURF_MODELS.join(', ')}` }).optional(),
@@ -88,16 +86,55 @@ const schema = z
   })
   .strict();
 
+/** The environment variable the API key is read from. */
+export const apiKeyEnv = 'MURF_API_KEY';
+/** The endpoint path on every Murf host. */
+export const MURF_PATH = '/v1/speech/stream-input';
+/** Default voice (a Falcon voice). */
+export const DEFAULT_MURF_VOICE = 'Matthew';
+
 /** Validates Murf options; a bad value throws SpeechError `invalid-input` naming the field. */
 export function parseMurfOptions(options: unknown): MurfOptions {
-  const result = schema.safeParse(options ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    throw new SpeechError('invalid-input', `Invalid Murf options: ${where}${issue?.message ?? 'invalid value'}`, {
-      provider: 'murf',
-      retryable: false,
-    });
-  }
-  return result.data as MurfOptions;
+  return parseProviderOptions(murfOptionsSchema, options, { name: 'murf', label: 'Murf' }) as MurfOptions;
+}
+
+/** Settings of a Murf provider. */
+export interface ResolvedMurfOptions {
+  /** The endpoint, without the key. */
+  readonly endpoint: string;
+  readonly auth: 'header' | 'query';
+  readonly sampleRate: number;
+  /** snake_case `voice_config`. */
+  readonly voiceConfig: Record<string, unknown>;
+  /** Buffer settings sent once after connecting. */
+  readonly settings: Record<string, unknown>;
+  readonly keepAliveIntervalMs: number;
+}
+
+/** Applies defaults and builds the wire settings. */
+export function resolveMurfOptions(opts: MurfOptions): ResolvedMurfOptions {
+  const query = new URLSearchParams({
+    model: opts.model ?? 'FALCON',
+    sample_rate: String(opts.sampleRate ?? 24_000),
+    channel_type: 'MONO',
+    format: opts.format ?? 'PCM',
+  });
+  const voiceConfig: Record<string, unknown> = { voice_id: opts.voiceId ?? DEFAULT_MURF_VOICE };
+  if (opts.style !== undefined) voiceConfig['style'] = opts.style;
+  if (opts.rate !== undefined) voiceConfig['rate'] = opts.rate;
+  if (opts.pitch !== undefined) voiceConfig['pitch'] = opts.pitch;
+  if (opts.variation !== undefined) voiceConfig['variation'] = opts.variation;
+  if (opts.locale !== undefined) voiceConfig['multi_native_locale'] = opts.locale;
+  if (opts.pronunciationDictionary !== undefined) voiceConfig['pronunciation_dictionary'] = opts.pronunciationDictionary;
+  const settings: Record<string, unknown> = {};
+  if (opts.minBufferSize !== undefined) settings['min_buffer_size'] = opts.minBufferSize;
+  if (opts.maxBufferDelayMs !== undefined) settings['max_buffer_delay_in_ms'] = opts.maxBufferDelayMs;
+  return {
+    endpoint: withOrigin(`wss://${opts.region ?? 'global'}.api.murf.ai${MURF_PATH}?${query.toString()}`, opts.baseUrl),
+    auth: opts.auth ?? 'header',
+    sampleRate: opts.sampleRate ?? 24_000,
+    voiceConfig,
+    settings,
+    keepAliveIntervalMs: opts.keepAliveIntervalMs ?? 60_000,
+  };
 }

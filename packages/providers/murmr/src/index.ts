@@ -10,56 +10,42 @@
  * speak(llmTokens, { provider: murmr({ voiceDescription: 'A calm narrator' }) }).subscribe(play);
  * ```
  */
-import { SpeechError, registerSecret, type ConnectOptions, type SpeechConnection, type SpeechProvider, type ProviderCapabilities } from '@utter/core';
-import { MurmrConnection, MURMR_SAMPLE_RATE } from './connection.js';
-import { DEFAULT_VOICE_DESCRIPTION, parseMurmrOptions, type MurmrOptions } from './options.js';
+import { SegmentQueue, createPcm16Decoder, defineWebSocketProvider } from '@utter/core';
+import { expectedDones } from './buffer.js';
+import { apiKeyEnv, murmrOptionsSchema, resolveMurmrOptions, type MurmrOptions } from './options.js';
+import { MURMR_CLOSE_CODES, ServerMessage, errorForMessage } from './protocol.js';
 
-export type { MurmrOptions } from './options.js';
-export { DEFAULT_VOICE_DESCRIPTION, parseMurmrOptions } from './options.js';
+export { apiKeyEnv, DEFAULT_VOICE_DESCRIPTION, MURMR_URL, murmrOptionsSchema, parseMurmrOptions, type MurmrOptions } from './options.js';
 export { predictGenerations, expectedDones } from './buffer.js';
-export { errorForClose, errorForMessage, MURMR_SAMPLE_RATE } from './connection.js';
+export { errorForClose, errorForMessage, MURMR_CLOSE_CODES, ServerMessage as MurmrServerMessage } from './protocol.js';
 
-/** The environment variable the API key is read from. */
-export const apiKeyEnv = 'MURMR_API_KEY';
-/** The real endpoint. `baseUrl` replaces its scheme, host and port. */
-export const MURMR_URL = 'wss://api.murmr.dev/v1/realtime';
-const PATH = '/v1/realtime';
+/** murmr's output sample rate. */
+export const MURMR_SAMPLE_RATE = 24_000;
 
-/** A short, non-reversible tag of an API key for the in-process limiter (FNV-1a). */
-function keyTag(key: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return `murmr:${h.toString(16)}`;
-}
-
-function envKey(): string | undefined {
-  const env = typeof process === 'undefined' ? undefined : process.env;
-  const value = env?.[apiKeyEnv];
-  return value === undefined || value === '' ? undefined : value;
+/** A segment in flight and the `done`s murmr still owes for it. */
+interface InFlight {
+  readonly utteranceId: string;
+  readonly segmentId: number;
+  remaining: number;
 }
 
 /**
  * Creates a murmr provider. The key defaults to `MURMR_API_KEY`; without any key the provider is
  * still created and `connect()` rejects with SpeechError `auth` naming the variable.
  *
+ * Handshake: `config` -> `config_ack` -> `binary_mode` -> `binary_mode_ack` (or `ping` -> `pong` in
+ * base64 mode). Segments go as `text` + `flush`; murmr is sequential and binary audio carries no id, so
+ * audio belongs to the oldest segment in flight, which is done after the `done`s predicted by
+ * {@link expectedDones}. murmr has no cancel message (`cancel: 'close'`).
+ *
  * @throws SpeechError `invalid-input` for a bad option value.
  */
-export function murmr(options: MurmrOptions = {}): SpeechProvider {
-  if (typeof options.apiKey === 'string') registerSecret(options.apiKey);
-  const opts = parseMurmrOptions(options);
-  const apiKey = opts.apiKey ?? envKey();
-  registerSecret(apiKey);
-  const url = opts.baseUrl === undefined ? MURMR_URL : `${opts.baseUrl.replace(/\/$/, '')}${PATH}`;
-  const config: Record<string, unknown> = {};
-  if (opts.voiceClonePrompt !== undefined) config['voice_clone_prompt'] = opts.voiceClonePrompt;
-  else config['voice_description'] = opts.voiceDescription ?? DEFAULT_VOICE_DESCRIPTION;
-  if (opts.voice !== undefined) config['voice'] = opts.voice;
-  if (opts.language !== undefined) config['language'] = opts.language;
-
-  const capabilities: ProviderCapabilities = {
+export const murmr = defineWebSocketProvider({
+  name: 'murmr',
+  apiKeyEnv,
+  optionsSchema: murmrOptionsSchema,
+  resolve: (options: MurmrOptions) => resolveMurmrOptions(options),
+  capabilities: (o) => ({
     textInput: 'incremental',
     segmentAcks: true,
     cancel: 'close',
@@ -70,23 +56,59 @@ export function murmr(options: MurmrOptions = {}): SpeechProvider {
     maxCharsPerRequest: 4096,
     maxConcurrentRequests: 1,
     maxConcurrentUtterances: 1,
-    keepAliveIntervalMs: opts.keepAliveIntervalMs ?? 60_000,
+    keepAliveIntervalMs: o.keepAliveIntervalMs,
     limits: { concurrentConnections: 10, requestsPerMinute: 100 },
-  };
-
-  return {
-    name: 'murmr',
-    capabilities,
-    ...(apiKey === undefined ? {} : { limiterKey: keyTag(apiKey) }),
-    async connect({ signal }: ConnectOptions): Promise<SpeechConnection> {
-      if (apiKey === undefined) {
-        throw new SpeechError('auth', `No murmr API key: set the ${apiKeyEnv} environment variable or pass { apiKey }.`, {
-          provider: 'murmr',
-          retryable: false,
-        });
-      }
-      if (signal.aborted) throw new SpeechError('cancelled', 'Connecting to murmr was cancelled.', { provider: 'murmr' });
-      return MurmrConnection.open({ url, apiKey, config, binary: (opts.audioMode ?? 'binary') === 'binary', signal });
-    },
-  };
-}
+  }),
+  endpoint: (o) => o.url,
+  messages: ServerMessage,
+  closeCodes: MURMR_CLOSE_CODES,
+  connection(ctx) {
+    const { binary, config } = ctx.options;
+    const queue = new SegmentQueue<InFlight>(ctx);
+    const decoder = createPcm16Decoder();
+    const onAudio = (pcm: Int16Array): void => {
+      const head = queue.head;
+      if (pcm.length === 0) return;
+      if (head === undefined) return ctx.protocolError('murmr sent audio while no text was pending.');
+      ctx.emit({ type: 'audio', utteranceId: head.utteranceId, segmentId: head.segmentId, pcm, sampleRate: MURMR_SAMPLE_RATE });
+    };
+    const drain = (): void => queue.doneWhile((segment) => segment.remaining === 0);
+    return {
+      open: () => ctx.send({ type: 'config', api_key: ctx.apiKey, ...config }),
+      message(msg) {
+        switch (msg.type) {
+          case 'config_ack':
+            return ctx.send(binary ? { type: 'binary_mode' } : { type: 'ping' });
+          case 'binary_mode_ack':
+          case 'pong':
+            return ctx.ready();
+          case 'audio':
+            if (!ctx.isReady) return ctx.protocolError('murmr sent audio before the session was ready.');
+            return onAudio(decoder.push(msg.chunk));
+          case 'done': {
+            const head = queue.head;
+            if (head === undefined || head.remaining <= 0) return ctx.protocolError('murmr sent done while no generation was pending.');
+            head.remaining--;
+            return drain();
+          }
+          case 'error':
+            // murmr dropped buffered text, so the done count can no longer be trusted: give up the
+            // connection with the error (the session retries or fails the reply by its code).
+            return ctx.fail(errorForMessage(msg.code, msg.message));
+        }
+      },
+      binary(data) {
+        if (!binary || !ctx.isReady) return ctx.protocolError('murmr sent a binary frame outside binary mode.');
+        onAudio(decoder.push(data));
+      },
+      send({ utteranceId, segmentId, text }) {
+        queue.add({ utteranceId, segmentId, remaining: expectedDones(text) });
+        ctx.send({ type: 'text', text });
+        ctx.send({ type: 'flush' });
+        drain();
+      },
+      finish: (utteranceId) => queue.finish(utteranceId),
+      keepAlive: () => ctx.send({ type: 'ping' }),
+    };
+  },
+});

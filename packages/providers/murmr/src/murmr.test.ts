@@ -218,7 +218,7 @@ describe('murmr adapter against the murmr test server', () => {
   });
 
   it('config timeout is close 4001 -> timeout', async () => {
-    const { errorForClose } = await import('./connection.js');
+    const { errorForClose } = await import('./index.js');
     expect(errorForClose(4001, '').code).toBe('timeout');
     expect(errorForClose(4003, '').code).toBe('protocol');
     expect(errorForClose(1006, '').code).toBe('connection');

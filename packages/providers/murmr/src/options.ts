@@ -1,6 +1,6 @@
 /** Options of the murmr adapter, validated with zod. */
 import { z } from 'zod';
-import { SpeechError } from '@utter/core';
+import { apiKeyOption, originSchema, parseProviderOptions, withOrigin } from '@utter/core';
 
 /** Options of {@link murmr}. Every field is optional. */
 export interface MurmrOptions {
@@ -27,14 +27,16 @@ export interface MurmrOptions {
 
 /** The default voice description when neither a description nor a clone prompt is given. */
 export const DEFAULT_VOICE_DESCRIPTION = 'A clear, warm and friendly voice with natural pacing.';
+/** The environment variable the API key is read from. */
+export const apiKeyEnv = 'MURMR_API_KEY';
+/** The real endpoint. `baseUrl` replaces its scheme, host and port. */
+export const MURMR_URL = 'wss://api.murmr.dev/v1/realtime';
 
-const schema = z
+/** zod schema of {@link MurmrOptions}. */
+export const murmrOptionsSchema = z
   .object({
-    apiKey: z.string().min(1, 'apiKey must not be empty').optional(),
-    baseUrl: z
-      .string()
-      .regex(/^wss?:\/\/[^/?#\s]+\/?$/, 'baseUrl must be a scheme, host and optional port only, like "ws://127.0.0.1:8080"')
-      .optional(),
+    apiKey: apiKeyOption,
+    baseUrl: originSchema().optional(),
     voiceDescription: z.string().trim().min(1, 'voiceDescription must not be empty').max(500, 'voiceDescription must be at most 500 characters').optional(),
     voiceClonePrompt: z.string().regex(/^[A-Za-z0-9+/_-]+=*$/, 'voiceClonePrompt must be base64').optional(),
     voice: z.string().min(1, 'voice must not be empty').optional(),
@@ -56,14 +58,29 @@ const schema = z
 
 /** Validates murmr options; a bad value throws SpeechError `invalid-input` naming the field. */
 export function parseMurmrOptions(options: unknown): MurmrOptions {
-  const result = schema.safeParse(options ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    throw new SpeechError('invalid-input', `Invalid murmr options: ${where}${issue?.message ?? 'invalid value'}`, {
-      provider: 'murmr',
-      retryable: false,
-    });
-  }
-  return result.data;
+  return parseProviderOptions(murmrOptionsSchema, options, { name: 'murmr' });
+}
+
+/** Settings of a murmr provider. */
+export interface ResolvedMurmrOptions {
+  readonly url: string;
+  /** snake_case voice fields of the `config` message. */
+  readonly config: Record<string, unknown>;
+  readonly binary: boolean;
+  readonly keepAliveIntervalMs: number;
+}
+
+/** Applies defaults. */
+export function resolveMurmrOptions(opts: MurmrOptions): ResolvedMurmrOptions {
+  const config: Record<string, unknown> = {};
+  if (opts.voiceClonePrompt !== undefined) config['voice_clone_prompt'] = opts.voiceClonePrompt;
+  else config['voice_description'] = opts.voiceDescription ?? DEFAULT_VOICE_DESCRIPTION;
+  if (opts.voice !== undefined) config['voice'] = opts.voice;
+  if (opts.language !== undefined) config['language'] = opts.language;
+  return {
+    url: withOrigin(MURMR_URL, opts.baseUrl),
+    config,
+    binary: (opts.audioMode ?? 'binary') === 'binary',
+    keepAliveIntervalMs: opts.keepAliveIntervalMs ?? 60_000,
+  };
 }

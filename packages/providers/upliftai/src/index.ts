@@ -3,8 +3,7 @@
  * `@utter/upliftai`: utter adapter for Uplift AI's realtime text-to-speech (Urdu), over its plain
  * WebSocket multi-stream endpoint.
  */
-export { upliftai, type UpliftAiProvider } from './provider.js';
-export { UpliftConnection, splitText } from './connection.js';
+export { upliftai, type UpliftAiProvider, type UpliftConnection } from './provider.js';
 export { apiKeyEnv, upliftaiOptionsSchema, DEFAULT_BASE_URL, DEFAULT_VOICE, WEBSOCKET_PATH, type UpliftAiOptions } from './options.js';
 export {
   UPLIFTAI_OUTPUT_FORMATS,
@@ -16,6 +15,7 @@ export {
   upliftServerMessageSchema,
   codeForUpliftError,
   parseServerMessage,
+  splitText,
   type UpliftOutputFormat,
   type SupportedUpliftOutputFormat,
   type SynthesizeMessage,

@@ -2,7 +2,7 @@
  * Options of the Uplift AI adapter, validated with zod.
  */
 import { z } from 'zod';
-import { SpeechError } from '@utter/core';
+import { apiKeyOption, originSchema, withOrigin } from '@utter/core';
 import { SUPPORTED_OUTPUT_FORMATS, UPLIFTAI_OUTPUT_FORMATS, type SupportedUpliftOutputFormat } from './protocol.js';
 
 /** The environment variable the API key is read from when `apiKey` is not given. */
@@ -14,23 +14,11 @@ export const WEBSOCKET_PATH = '/v1/text-to-speech/multi-stream';
 /** Default voice (`v_meklc281`, Urdu female). */
 export const DEFAULT_VOICE = 'v_meklc281';
 
-const origin = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return ['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol) && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an absolute ws(s) URL with no path, e.g. "ws://127.0.0.1:8080"' },
-);
-
 /** zod schema of {@link UpliftAiOptions}. */
 export const upliftaiOptionsSchema = z
   .object({
-    apiKey: z.string().min(1, 'must not be empty').optional(),
-    baseUrl: origin.optional(),
+    apiKey: apiKeyOption,
+    baseUrl: originSchema().optional(),
     voiceId: z.string().min(1, 'must not be empty').optional(),
     outputFormat: z
       .enum(UPLIFTAI_OUTPUT_FORMATS, { message: `must be one of ${SUPPORTED_OUTPUT_FORMATS.join(', ')}` })
@@ -64,31 +52,19 @@ export interface UpliftAiOptions {
 
 /** Options after validation and defaults. */
 export interface ResolvedUpliftOptions {
-  readonly apiKey: string | undefined;
-  readonly wsBase: string;
+  readonly url: string;
   readonly voiceId: string;
   readonly outputFormat: SupportedUpliftOutputFormat;
   readonly phraseReplacementConfigId: string | undefined;
   readonly maxConcurrentRequests: number;
 }
 
-/** Validates options; throws an `invalid-input` SpeechError naming the bad option. */
-export function resolveUpliftOptions(options: UpliftAiOptions, env: Record<string, string | undefined>): ResolvedUpliftOptions {
-  const parsed = upliftaiOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const details = parsed.error.issues
-      .map((issue) => `${issue.path.length ? issue.path.join('.') : '(options)'}: ${issue.message}`)
-      .join('; ');
-    throw new SpeechError('invalid-input', `upliftai: invalid option ${details}`, { provider: 'upliftai', retryable: false });
-  }
-  const o = parsed.data;
-  const base = new URL(o.baseUrl ?? DEFAULT_BASE_URL);
-  const secure = base.protocol === 'wss:' || base.protocol === 'https:';
+/** Applies defaults. */
+export function resolveUpliftOptions(o: UpliftAiOptions): ResolvedUpliftOptions {
   return {
-    apiKey: o.apiKey ?? (env[apiKeyEnv] || undefined),
-    wsBase: `ws${secure ? 's' : ''}://${base.host}`,
-    voiceId: o.voiceId ?? 'v_meklc281',
-    outputFormat: (o.outputFormat as SupportedUpliftOutputFormat | undefined) ?? 'PCM_22050_16',
+    url: withOrigin(`${DEFAULT_BASE_URL}${WEBSOCKET_PATH}`, o.baseUrl),
+    voiceId: o.voiceId ?? DEFAULT_VOICE,
+    outputFormat: o.outputFormat ?? 'PCM_22050_16',
     phraseReplacementConfigId: o.phraseReplacementConfigId,
     maxConcurrentRequests: o.maxConcurrentRequests ?? 3,
   };

@@ -4,7 +4,7 @@
  * docs/providers/upliftai.md for what is verified and what is assumed.
  */
 import { z } from 'zod';
-import { SpeechError, type SpeechErrorCode } from '@utter/core';
+import { SpeechError, decodeJsonFrame, type SpeechErrorCode } from '@utter/core';
 
 /** Every output format Uplift AI documents. */
 export const UPLIFTAI_OUTPUT_FORMATS = [
@@ -77,26 +77,17 @@ export type UpliftServerMessage = z.infer<typeof upliftServerMessageSchema>;
 
 /** Parses one text frame. Throws a `protocol` {@link SpeechError} for anything malformed or unknown. */
 export function parseServerMessage(data: string): UpliftServerMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    throw protocolError(`Uplift AI sent a frame that is not JSON (${data.length} characters).`);
-  }
-  const parsed = upliftServerMessageSchema.safeParse(json);
-  if (!parsed.success) {
-    const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
-    throw protocolError(
-      typeof type === 'string' && !['ready', 'audio_start', 'audio', 'audio_end', 'error'].includes(type)
-        ? `Uplift AI sent an unknown message type ${JSON.stringify(type.slice(0, 40))}.`
-        : 'Uplift AI sent a malformed message.',
-    );
-  }
-  return parsed.data;
+  const message = decodeJsonFrame({ name: 'upliftai', label: 'Uplift AI' }, upliftServerMessageSchema, data);
+  if (message instanceof SpeechError) throw message;
+  return message;
 }
 
-function protocolError(message: string): SpeechError {
-  return new SpeechError('protocol', message, { provider: 'upliftai', retryable: true });
+/** The SpeechError for an Uplift AI `error` message. */
+export function upliftError(code: string | undefined, message: string | undefined): SpeechError {
+  return new SpeechError(codeForUpliftError(code, message), `Uplift AI error${code ? ` ${code}` : ''}: ${message ?? 'unknown error'}`, {
+    provider: 'upliftai',
+    ...(code === undefined ? {} : { providerCode: code }),
+  });
 }
 
 /**
@@ -130,4 +121,31 @@ export function codeForUpliftError(code: string | undefined, message = ''): Spee
       if (/unauthori[sz]ed|api key|auth/i.test(message)) return 'auth';
       return 'provider';
   }
+}
+
+/**
+ * Splits `text` into pieces of at most `max` UTF-16 units, at the last whitespace (or, failing that,
+ * the last code-point boundary) before the limit. Lossless: the pieces join back to `text`.
+ */
+export function splitText(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = -1;
+    for (let i = max; i > max / 2; i--) {
+      if (/\s/.test(rest[i - 1] ?? '')) {
+        cut = i;
+        break;
+      }
+    }
+    if (cut < 0) {
+      cut = max;
+      const code = rest.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut--; // do not split a surrogate pair
+    }
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest.length > 0) out.push(rest);
+  return out;
 }

@@ -1,8 +1,8 @@
 /**
  * The shared adapter conformance suite, run for Uplift AI.
  */
-import { runConformanceSuite } from '../../../testing/src/conformance/index.js';
-import { createUpliftServer } from '../../../testing/src/servers/upliftai.js';
+import { runConformanceSuite } from '@utter/testing/conformance';
+import { createUpliftServer } from '@utter/testing';
 import { upliftai, apiKeyEnv } from '../src/index.js';
 
 runConformanceSuite({

@@ -2,12 +2,10 @@
  * The Uplift AI adapter under the real session engine (`speak` from @utter/core), against the test server.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualTimeScheduler, type Subscription } from 'rxjs';
+import { VirtualTimeScheduler } from 'rxjs';
 import { SpeechError, speak, type SpeechEvent } from '@utter/core';
-import { generatePcm } from '@utter/testing';
-import { createUpliftServer, type UpliftTestServer } from '../../../testing/src/servers/upliftai.js';
+import { generatePcm, createUpliftServer, type UpliftTestServer, advanceVirtualTime, eventually, runSpeech } from '@utter/testing';
 import { upliftai } from '../src/index.js';
-import { advance, eventually } from './helpers.js';
 
 const servers: UpliftTestServer[] = [];
 afterEach(async () => {
@@ -15,28 +13,12 @@ afterEach(async () => {
 });
 const SEG = { granularity: 'sentence', minLength: 0, firstSegmentMinLength: false } as const;
 
-function run(source: ReturnType<typeof speak>) {
-  const events: SpeechEvent[] = [];
-  const state: { error: unknown; done: boolean; sub?: Subscription } = { error: undefined, done: false };
-  state.sub = source.subscribe({
-    next: (e) => events.push(e),
-    error: (e: unknown) => {
-      state.error = e;
-      state.done = true;
-    },
-    complete: () => {
-      state.done = true;
-    },
-  });
-  return { events, state };
-}
-
 describe('upliftai with speak()', () => {
   it('speaks the whole text in order although the requests interleave on the wire', async () => {
     const s = await createUpliftServer({ msPerChar: 20 });
     servers.push(s);
     const text = 'پہلا جملہ یہ ہے۔ دوسرا جملہ قدرے لمبا ہے۔ تیسرا۔';
-    const r = run(speak(text, { provider: upliftai({ apiKey: s.apiKey, baseUrl: s.baseUrl }), segmenter: SEG }));
+    const r = runSpeech(speak(text, { provider: upliftai({ apiKey: s.apiKey, baseUrl: s.baseUrl }), segmenter: SEG }));
     await eventually(() => r.state.done);
     expect(r.state.error).toBeUndefined();
     const segments = r.events.filter((e) => e.type === 'segment');
@@ -62,7 +44,7 @@ describe('upliftai with speak()', () => {
     const s = await createUpliftServer();
     servers.push(s);
     const scheduler = new VirtualTimeScheduler();
-    const r = run(
+    const r = runSpeech(
       speak('ہیلو۔', {
         provider: upliftai({ apiKey: s.apiKey, baseUrl: s.baseUrl, voiceId: 'v_nobody' }),
         scheduler,
@@ -71,9 +53,9 @@ describe('upliftai with speak()', () => {
       }),
     );
     await eventually(() => s.generations[0]?.status === 'stalled');
-    await advance(scheduler, 3999);
+    await advanceVirtualTime(scheduler, 3999);
     expect(r.state.done).toBe(false);
-    await advance(scheduler, 1);
+    await advanceVirtualTime(scheduler, 1);
     await eventually(() => r.state.done);
     expect(SpeechError.is(r.state.error, 'timeout')).toBe(true);
   });
@@ -81,7 +63,7 @@ describe('upliftai with speak()', () => {
   it('unsubscribing cancels at the provider: cancel for the active requests, no event afterwards', async () => {
     const s = await createUpliftServer({ msPerChar: 40, chunkIntervalMs: 2 });
     servers.push(s);
-    const r = run(speak('A long first sentence to speak. And a second one after it.', { provider: upliftai({ apiKey: s.apiKey, baseUrl: s.baseUrl }), segmenter: SEG }));
+    const r = runSpeech(speak('A long first sentence to speak. And a second one after it.', { provider: upliftai({ apiKey: s.apiKey, baseUrl: s.baseUrl }), segmenter: SEG }));
     await eventually(() => r.events.some((e) => e.type === 'audio'));
     r.state.sub?.unsubscribe();
     const count = r.events.length;

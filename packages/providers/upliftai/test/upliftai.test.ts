@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SpeechError } from '@utter/core';
-import { expectedSamples, generatePcm } from '@utter/testing';
-// Until packages/testing/src/index.ts exports them (see the report), the server comes from source.
-import { createUpliftServer, type UpliftTestServer, type UpliftServerOptions } from '../../../testing/src/servers/upliftai.js';
+import { expectedSamples, generatePcm, createUpliftServer, type UpliftTestServer, type UpliftServerOptions, collectConnectionEvents, exposedText } from '@utter/testing';
 import { upliftai, apiKeyEnv, splitText, type UpliftAiOptions } from '../src/index.js';
-import { collect, exposed } from './helpers.js';
 
 const SECRET = 'sk_api_uplift_super_secret_99';
 const servers: UpliftTestServer[] = [];
@@ -41,7 +38,7 @@ describe('upliftai adapter', () => {
     expect(p.capabilities).toMatchObject({ textInput: 'request', segmentAcks: true, cancel: 'native', sampleRate: 22_050, maxCharsPerRequest: 10_000, maxConcurrentRequests: 3, limits: { requestsPerMinute: 60 } });
     const conn = await p.connect({ signal: signal() });
     expect(conn.sessionId).toMatch(/[0-9a-f-]{36}/);
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     const texts = ['السلام علیکم۔ ', 'آپ کیسے ہیں؟ ', 'شکریہ۔'];
     texts.forEach((text, i) => conn.send({ utteranceId: 'u', segmentId: i, text }));
     conn.finish('u');
@@ -70,7 +67,7 @@ describe('upliftai adapter', () => {
   it('speaks several replies on one connection, with unique request ids across them', async () => {
     const s = await server();
     const conn = await provider(s, { voiceId: 'v_8eelc901' }).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     for (const u of ['a', 'b', 'c']) {
       conn.send({ utteranceId: u, segmentId: 0, text: `Reply ${u}.` });
       conn.finish(u);
@@ -87,7 +84,7 @@ describe('upliftai adapter', () => {
   it('splits a segment over 10,000 characters into several requests and keeps their audio in order', async () => {
     const s = await server({ msPerChar: 1, chunkMs: 1000 });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     const text = 'کلمہ '.repeat(3000); // 15,000 characters
     conn.send({ utteranceId: 'u', segmentId: 0, text });
     conn.finish('u');
@@ -109,7 +106,7 @@ describe('upliftai adapter', () => {
   it('does not send a blank segment but reports it done', async () => {
     const s = await server();
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'One.' });
     conn.send({ utteranceId: 'u', segmentId: 1, text: ' \n ' });
     conn.finish('u');
@@ -129,7 +126,7 @@ describe('upliftai adapter', () => {
   it('cancel sends cancel for each active request of the reply; nothing of it is reported afterwards', async () => {
     const s = await server({ chunkIntervalMs: 2 });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'A first long sentence to be cancelled midway.' });
     conn.send({ utteranceId: 'u', segmentId: 1, text: 'A second long sentence to be cancelled as well.' });
     conn.send({ utteranceId: 'v', segmentId: 0, text: 'Another reply that goes on.' });
@@ -172,7 +169,7 @@ describe('upliftai adapter', () => {
     const p = provider(s, { outputFormat });
     expect(p.capabilities.sampleRate).toBe(rate);
     const conn = await p.connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Format test.' });
     conn.finish('u');
     await c.until((e) => e.type === 'utterance-done');
@@ -199,7 +196,7 @@ describe('upliftai adapter', () => {
     const s = await server({ authFailure });
     const error = await provider(s, { apiKey: SECRET }).connect({ signal: signal() }).catch((e: unknown) => e);
     expect(SpeechError.is(error, 'auth')).toBe(true);
-    expect(exposed(error)).not.toContain(SECRET);
+    expect(exposedText(error)).not.toContain(SECRET);
   });
 
   it('maps HTTP 429 at the upgrade to rate-limit', async () => {
@@ -215,7 +212,7 @@ describe('upliftai adapter', () => {
   ] as const)('maps the %s error of a request to a %s error of that reply; the connection stays usable', async (kind, code, providerCode) => {
     const s = await server({ faults: { error: kind } });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     conn.send({ utteranceId: 'u', segmentId: 1, text: 'More.' });
     const error = await c.until((e) => e.type === 'error');
@@ -231,7 +228,7 @@ describe('upliftai adapter', () => {
   it('an auth error mid-connection fails the connection', async () => {
     const s = await server({ faults: { error: 'auth' } });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     const closed = await c.until((e) => e.type === 'closed');
     expect(closed.type === 'closed' && closed.error?.code).toBe('auth');
@@ -241,7 +238,7 @@ describe('upliftai adapter', () => {
     for (const frame of [undefined, JSON.stringify({ type: 'mystery' }), JSON.stringify({ type: 'audio', requestId: 'nobody', audio: 'AAAA' })]) {
       const s = await server({ faults: { malformedFrame: frame === undefined ? true : { frame } } });
       const conn = await provider(s).connect({ signal: signal() });
-      const c = collect(conn);
+      const c = collectConnectionEvents(conn);
       conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
       const error = await c.until((e) => e.type === 'error');
       expect(error.type === 'error' && error.error.code).toBe('protocol');
@@ -252,7 +249,7 @@ describe('upliftai adapter', () => {
   it('reports a drop mid-reply as a connection error', async () => {
     const s = await server({ faults: { dropAfterChunks: 2 } });
     const conn = await provider(s).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'A sentence long enough to be dropped.' });
     const closed = await c.until((e) => e.type === 'closed');
     expect(closed.type === 'closed' && closed.error?.code).toBe('connection');
@@ -261,7 +258,7 @@ describe('upliftai adapter', () => {
   it('an unknown voice gives neither audio nor error (the core first-audio watchdog handles it)', async () => {
     const s = await server();
     const conn = await provider(s, { voiceId: 'v_unknown' }).connect({ signal: signal() });
-    const c = collect(conn);
+    const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     conn.finish('u');
     await s.waitFor(() => s.generations[0]?.status === 'stalled');

@@ -1,10 +1,28 @@
 /**
- * Test helpers: drive a SpeechConnection directly and collect what it reports.
+ * Helpers for adapter tests: drive a SpeechConnection directly and collect what it reports, check what
+ * an error exposes, and step virtual time while a real socket runs.
  */
-import type { ConnectionEvent, SpeechConnection, SpeechError } from '@utter/core';
+import type { Observable, Subscription, VirtualTimeScheduler } from 'rxjs';
+import type { ConnectionEvent, SpeechConnection, SpeechError, SpeechEvent } from '@utter/core';
+
+/** What {@link collectConnectionEvents} returns. */
+export interface ConnectionEventLog {
+  /** Every event so far, in order. */
+  readonly events: ConnectionEvent[];
+  /** Whether `events` completed. */
+  readonly completed: boolean;
+  /** Resolves with the first event (seen or to come) matching `predicate`; rejects after `timeoutMs` (default 5000). */
+  until(predicate: (e: ConnectionEvent) => boolean, timeoutMs?: number): Promise<ConnectionEvent>;
+  /** Samples of audio of a reply (or one of its segments). */
+  samples(utteranceId: string, segmentId?: number): number;
+  /** The audio of a reply (or one of its segments), joined. */
+  audio(utteranceId: string, segmentId?: number): Int16Array;
+  /** Every error reported (`error` events and a `closed` error). */
+  errors(): SpeechError[];
+}
 
 /** Collects a connection's events; `until` resolves when a matching event arrives. */
-export function collect(connection: SpeechConnection) {
+export function collectConnectionEvents(connection: SpeechConnection): ConnectionEventLog {
   const events: ConnectionEvent[] = [];
   const waiters: { predicate: (e: ConnectionEvent) => boolean; resolve: (e: ConnectionEvent) => void }[] = [];
   let completed = false;
@@ -27,7 +45,7 @@ export function collect(connection: SpeechConnection) {
     get completed() {
       return completed;
     },
-    until(predicate: (e: ConnectionEvent) => boolean, timeoutMs = 5000): Promise<ConnectionEvent> {
+    until(predicate, timeoutMs = 5000) {
       const found = events.find(predicate);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
@@ -42,12 +60,12 @@ export function collect(connection: SpeechConnection) {
       });
     },
     /** Samples of audio per `utteranceId/segmentId`. */
-    samples(utteranceId: string, segmentId?: number): number {
+    samples(utteranceId, segmentId) {
       return events
         .filter((e): e is Extract<ConnectionEvent, { type: 'audio' }> => e.type === 'audio' && e.utteranceId === utteranceId && (segmentId === undefined || e.segmentId === segmentId))
         .reduce((n, e) => n + e.pcm.length, 0);
     },
-    audio(utteranceId: string, segmentId?: number): Int16Array {
+    audio(utteranceId, segmentId) {
       const parts = events.filter(
         (e): e is Extract<ConnectionEvent, { type: 'audio' }> => e.type === 'audio' && e.utteranceId === utteranceId && (segmentId === undefined || e.segmentId === segmentId),
       );
@@ -59,14 +77,14 @@ export function collect(connection: SpeechConnection) {
       }
       return out;
     },
-    errors(): SpeechError[] {
+    errors() {
       return events.flatMap((e) => (e.type === 'error' ? [e.error] : e.type === 'closed' && e.error ? [e.error] : []));
     },
   };
 }
 
-/** Asserts-friendly dump of everything an error exposes (message, JSON, cause chain). */
-export function exposed(error: unknown): string {
+/** Everything an error exposes (message, JSON, stack, cause chain), to assert that no secret is in it. */
+export function exposedText(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
@@ -86,8 +104,11 @@ export function exposed(error: unknown): string {
   return parts.join('\n');
 }
 
-/** A real socket plus virtual time: runs only the scheduler actions due by the virtual target time. */
-export async function advance(scheduler: import('rxjs').VirtualTimeScheduler, ms: number): Promise<void> {
+/**
+ * A real socket plus virtual time: advances `scheduler` by `ms`, letting real I/O run between the
+ * scheduler actions that fall due (never runs an action due later).
+ */
+export async function advanceVirtualTime(scheduler: VirtualTimeScheduler, ms: number): Promise<void> {
   const target = scheduler.frame + ms;
   for (;;) {
     for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -106,4 +127,29 @@ export async function eventually(predicate: () => boolean, turns = 20_000): Prom
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   throw new Error('condition not met');
+}
+
+/** What {@link runSpeech} returns: the events so far and how the stream ended. */
+export interface SpeechRun {
+  /** Every event so far. */
+  readonly events: SpeechEvent[];
+  /** `error` is what the stream failed with; `done` is true once it completed or failed. */
+  readonly state: { error: unknown; done: boolean; readonly sub: Subscription };
+}
+
+/** Subscribes to a speech stream (e.g. `speak(...)`) and records its events and its end. */
+export function runSpeech(source: Observable<SpeechEvent>): SpeechRun {
+  const events: SpeechEvent[] = [];
+  const state: { error: unknown; done: boolean; sub?: Subscription } = { error: undefined, done: false };
+  state.sub = source.subscribe({
+    next: (e) => events.push(e),
+    error: (e: unknown) => {
+      state.error = e;
+      state.done = true;
+    },
+    complete: () => {
+      state.done = true;
+    },
+  });
+  return { events, state: state as SpeechRun['state'] };
 }
