@@ -1,32 +1,8 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseWav } from '@utter/core';
-
-const demoDir = fileURLToPath(new URL('..', import.meta.url));
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runDemo(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@utter/source', 'src/main.ts', ...args],
-      { cwd: demoDir, env: { ...process.env, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { runExample, wavStats } from './helpers.js';
 
 describe('pnpm demo (command line)', () => {
   let dir: string;
@@ -40,7 +16,7 @@ describe('pnpm demo (command line)', () => {
   it('speaks streamed text offline, prints a measured timeline and writes a WAV of the whole text', async () => {
     const out = join(dir, 'hello.wav');
     const text = 'Hello there. This is utter, speaking while the model writes. Goodbye!';
-    const run = await runDemo(['--text', text, '--out', out]);
+    const run = await runExample('demo', ['--text', text, '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/SIMULATED/);
@@ -48,18 +24,15 @@ describe('pnpm demo (command line)', () => {
     expect(run.stdout).toMatch(/> segment 0 \(sentence\)/);
     expect(run.stdout).toMatch(/Time to first audio, measured from the first token: [\d,]+ ms/);
     expect(run.stdout).toMatch(/Waiting for the complete answer first would cost: +[\d,]+ ms/);
-    const wav = parseWav(new Uint8Array(await readFile(out)));
-    const seconds = wav.samples.length / wav.format.sampleRate;
+    const { seconds, rms } = await wavStats(out);
     // ~11 words per sentence-ish at eSpeak's default 175 wpm: a few seconds, not a fragment.
     expect(seconds).toBeGreaterThan(2.5);
     expect(seconds).toBeLessThan(12);
-    let energy = 0;
-    for (const sample of wav.samples) energy += sample * sample;
-    expect(Math.sqrt(energy / wav.samples.length)).toBeGreaterThan(300);
+    expect(rms).toBeGreaterThan(300);
   });
 
   it('rejects an unknown option with a clear message and exit code 2, no stack trace', async () => {
-    const run = await runDemo(['--nope']);
+    const run = await runExample('demo', ['--nope']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/error: .*--nope/);
     expect(run.stderr).toMatch(/Usage: pnpm demo/);
@@ -67,22 +40,22 @@ describe('pnpm demo (command line)', () => {
   });
 
   it('rejects bad values', async () => {
-    expect((await runDemo(['--text', '   '])).code).toBe(2);
-    expect((await runDemo(['--out', 'x.mp3'])).code).toBe(2);
-    const unknown = await runDemo(['--provider', 'nope']);
+    expect((await runExample('demo', ['--text', '   '])).code).toBe(2);
+    expect((await runExample('demo', ['--out', 'x.mp3'])).code).toBe(2);
+    const unknown = await runExample('demo', ['--provider', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown provider "nope"/);
   });
 
   it('says which variable to set when a keyed provider has no key', async () => {
-    const run = await runDemo(['--provider', 'murmr'], { MURMR_API_KEY: '' });
+    const run = await runExample('demo', ['--provider', 'murmr'], { MURMR_API_KEY: '' });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/MURMR_API_KEY/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('prints help', async () => {
-    const run = await runDemo(['--help']);
+    const run = await runExample('demo', ['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/--provider/);
   });

@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseWav } from '@utter/core';
 import { createMurfServer, createMurmrServer, createUpliftServer, type TestServer } from '@utter/testing';
+import { runExample, wavStats } from './helpers.js';
 
-const demoDir = fileURLToPath(new URL('..', import.meta.url));
 const TEXT = 'Hello from the demo. It speaks through a local server!';
-
-function runDemo(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@utter/source', 'src/main.ts', ...args],
-      { cwd: demoDir, env: { ...process.env, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** `pnpm demo --provider X --base-url ws://127.0.0.1:PORT` against each protocol's test server. */
 describe.each([
@@ -40,7 +26,7 @@ describe.each([
 
   it('speaks the whole text through the real protocol, with no violation and no key in the output', async () => {
     const out = join(dir, 'out.wav');
-    const run = await runDemo(['--provider', name, '--base-url', server.baseUrl, '--text', TEXT, '--out', out], {
+    const run = await runExample('demo', ['--provider', name, '--base-url', server.baseUrl, '--text', TEXT, '--out', out], {
       [env]: server.apiKey,
     });
     expect(run.stderr).toBe('');
@@ -48,8 +34,7 @@ describe.each([
     expect(run.stdout).toMatch(/Time to first audio, measured from the first token: [\d,]+ ms/);
     expect(`${run.stdout}${run.stderr}`).not.toContain(server.apiKey);
     expect(server.violations).toEqual([]);
-    const wav = parseWav(new Uint8Array(await readFile(out)));
-    const seconds = wav.samples.length / wav.format.sampleRate;
+    const { seconds } = await wavStats(out);
     // The test servers make 20 ms of audio per character: the whole text, once.
     const expected = (TEXT.replace(/\s+$/, '').length * 20) / 1000;
     expect(seconds).toBeGreaterThan(expected * 0.85);

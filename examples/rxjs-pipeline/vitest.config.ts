@@ -1,7 +1,0 @@
-import { defineProject } from 'vitest/config';
-
-export default defineProject({
-  resolve: { conditions: ['@utter/source'] },
-  ssr: { resolve: { conditions: ['@utter/source'] } },
-  test: { name: 'example-rxjs-pipeline', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
-});
