@@ -14,11 +14,18 @@
  * 2 MB); and release latency (characters pushed past a boundary before its release, characters
  * pushed before the first release), fed character by character.
  * A competitor too slow for 2 MB within the time budget is measured on a prefix (shown in the table).
+ *
+ * Quality first: boundary F1 on the evaluation corpus (packages/core/src/segmenter/fixtures/, ~300
+ * LLM-answer-like cases in English and 20 other languages with gold boundaries), streamed with
+ * every chunking, for ours and the three competitors, plus the number of cases whose text a
+ * segmenter did not reproduce.
  */
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { createSegmenter } from '../src/segmenter/index.js';
 import type { Segment, SegmenterOptions } from '../src/segmenter/index.js';
+import { CHUNKINGS, type Chunking, type Counts, canonicalSet, chunkText, f1, locate, score } from '../src/segmenter/fixtures/index.js';
+import { PARSED, runOurs } from '../src/segmenter/fixtures/run.js';
 
 const require = createRequire(import.meta.url);
 
@@ -157,8 +164,10 @@ interface Sbd {
   sentences(text: string, options?: Record<string, unknown>): string[];
 }
 let sbdRunner: Runner | undefined;
+let sbdModule: Sbd | undefined;
 try {
   const sbd = require('sbd') as Sbd;
+  sbdModule = sbd;
   sbdRunner = streamed((text) => sbd.sentences(text, { preserve_whitespace: true, newline_boundaries: true }));
 } catch (error) {
   console.log(`sbd not available: ${String(error)}`);
@@ -170,10 +179,12 @@ interface LiveKitStream {
   [Symbol.asyncIterator](): AsyncIterator<unknown>;
 }
 let livekitRunner: Runner | undefined;
+let livekit: { tokenize: { basic: { SentenceTokenizer: new () => { stream(): LiveKitStream } } } } | undefined;
 try {
   const lk = (await import('@livekit/agents')) as unknown as {
     tokenize: { basic: { SentenceTokenizer: new () => { stream(): LiveKitStream } } };
   };
+  livekit = lk;
   livekitRunner = async (tokens) => {
     const stream = new lk.tokenize.basic.SentenceTokenizer().stream();
     for (const t of tokens) stream.pushText(t);
@@ -184,6 +195,100 @@ try {
   };
 } catch (error) {
   console.log(`@livekit/agents not available: ${String(error)}`);
+}
+
+// ------------------------------------------------------------------ quality on the corpus
+
+/** Streams deltas the usual way for a whole-text splitter: emit all but the last sentence. */
+function streamSentences(split: (text: string) => string[], deltas: readonly string[]): string[] {
+  const out: string[] = [];
+  let buf = '';
+  for (const d of deltas) {
+    buf += d;
+    const parts = split(buf);
+    if (parts.length > 1) {
+      out.push(...parts.slice(0, -1));
+      buf = parts[parts.length - 1]!;
+    }
+  }
+  out.push(...split(buf));
+  return out;
+}
+
+type SentenceStreamer = (deltas: readonly string[], lang: string) => Promise<string[]> | string[];
+
+async function competitorQuality(stream: SentenceStreamer, how: Chunking): Promise<{ counts: Counts; corrupted: number }> {
+  const counts: Counts = { tp: 0, fp: 0, fn: 0 };
+  let corrupted = 0;
+  for (let i = 0; i < PARSED.length; i++) {
+    const c = PARSED[i]!;
+    const sentences = await stream(chunkText(c.text, how, 1000 + i), c.lang);
+    const ends = locate(c.text, sentences);
+    if (ends === null) {
+      corrupted++;
+      score(c.gold, [], counts);
+      continue;
+    }
+    score(c.gold, canonicalSet(c.text, ends), counts);
+  }
+  return { counts, corrupted };
+}
+
+async function corpusQuality(): Promise<void> {
+  const streamers: Array<[string, SentenceStreamer | undefined]> = [
+    [
+      'Intl.Segmenter (streamed)',
+      (deltas, lang) => {
+        const seg = new Intl.Segmenter(lang, { granularity: 'sentence' });
+        return streamSentences((t) => Array.from(seg.segment(t), (x) => x.segment), deltas);
+      },
+    ],
+    [
+      'sbd (streamed)',
+      sbdModule ? (deltas) => streamSentences((t) => sbdModule!.sentences(t, { preserve_whitespace: true, newline_boundaries: true }), deltas) : undefined,
+    ],
+    [
+      'LiveKit basic SentenceTokenizer',
+      livekit
+        ? async (deltas) => {
+            const stream = new livekit!.tokenize.basic.SentenceTokenizer().stream();
+            for (const d of deltas) stream.pushText(d);
+            stream.endInput();
+            const out: string[] = [];
+            for await (const ev of { [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator]() }) {
+              out.push((ev as { token: string }).token);
+            }
+            return out;
+          }
+        : undefined,
+    ],
+  ];
+  const gold = PARSED.reduce((n, c) => n + c.gold.length, 0);
+  console.log(`Quality on the evaluation corpus: ${PARSED.length} cases, ${gold} gold boundaries, 'sentence' granularity.`);
+  console.log('Boundary F1 per chunking (cases whose text was not reproduced exactly in brackets):\n');
+  console.log(`| segmenter | ${CHUNKINGS.join(' | ')} |`);
+  console.log(`|---|${CHUNKINGS.map(() => '---:').join('|')}|`);
+  const cell = (counts: Counts, corrupted: number): string => `${f1(counts).f1.toFixed(3)}${corrupted ? ` (${corrupted})` : ''}`;
+  for (const [name, withLanguage] of [["utter, case language set", true], ['utter, no language', false]] as const) {
+    const cells = CHUNKINGS.map((how) => {
+      const r = runOurs(how, withLanguage);
+      return cell(r.counts, r.corrupted.length);
+    });
+    console.log(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  for (const [name, stream] of streamers) {
+    if (!stream) {
+      console.log(`| ${name} (unavailable) | ${CHUNKINGS.map(() => '-').join(' | ')} |`);
+      continue;
+    }
+    const cells: string[] = [];
+    for (const how of CHUNKINGS) {
+      const r = await competitorQuality(stream, how);
+      cells.push(cell(r.counts, r.corrupted));
+    }
+    console.log(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  console.log('');
 }
 
 // ------------------------------------------------------------------ measuring
@@ -242,6 +347,7 @@ const mb = (bytes: number): string => (bytes / 1e6).toFixed(2);
 
 async function main(): Promise<void> {
   const started = performance.now();
+  if (process.env['SEGMENTER_BENCH_QUALITY'] !== '0') await corpusQuality();
   const corpus = makeCorpus(2_000_000);
   const tokens = tokenize(corpus);
   const totalBytes = Buffer.byteLength(corpus);

@@ -126,35 +126,3 @@ export function isDigit(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x30 && cp <= 0x39;
   return /\p{Nd}/u.test(String.fromCodePoint(cp));
 }
-
-/** Code point at `i` in `s` (joins surrogate pairs; a lone surrogate is returned as is). */
-export function cpAt(s: string, i: number): number {
-  return s.codePointAt(i) ?? 0;
-}
-
-/** Code point ending just before `i` (joins surrogate pairs). */
-export function cpBefore(s: string, i: number): number {
-  const lo = s.charCodeAt(i - 1);
-  if (lo >= 0xdc00 && lo <= 0xdfff && i >= 2) {
-    const hi = s.charCodeAt(i - 2);
-    if (hi >= 0xd800 && hi <= 0xdbff) return ((hi - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
-  }
-  return lo;
-}
-
-/** True if a cut at `i` would split a surrogate pair or detach a combining mark / joiner. */
-export function isBadCut(s: string, i: number): boolean {
-  if (i <= 0 || i >= s.length) return false;
-  const c = s.charCodeAt(i);
-  if (c >= 0xdc00 && c <= 0xdfff) return true;
-  if (c === 0x200d || c === 0xfe0f || c === 0x20e3 || (c >= 0xfe00 && c <= 0xfe0f)) return true;
-  const p = s.charCodeAt(i - 1);
-  if (p === 0x200d) return true;
-  if (c >= 0xd800 && c <= 0xdbff) {
-    const cp = cpAt(s, i);
-    // skin tones, tags
-    if ((cp >= 0x1f3fb && cp <= 0x1f3ff) || (cp >= 0xe0020 && cp <= 0xe007f)) return true;
-    return false;
-  }
-  return isMark(c);
-}

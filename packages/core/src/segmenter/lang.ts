@@ -22,7 +22,7 @@ type LangTable = Partial<Record<AbbrevClass, string>>;
 /** Abbreviations per primary language subtag. Space-separated lists. */
 const TABLES: Record<string, LangTable> = {
   en: {
-    never: 'e.g i.e viz cf mr mrs messrs dr prof rev hon mssrs mmes',
+    never: 'e.g i.e viz cf vs mr mrs messrs dr prof rev hon mssrs mmes',
     title:
       'ms st mt ft gen col capt lt sgt maj cmdr adm gov sen rep pres supt insp det approx ca sr jr fr pvt cpl brig',
     numeric: 'no nos nr fig figs vol vols p pp ch chap sec sect art eq eqs ex tel ext op para cat ref appx pg',
@@ -60,7 +60,7 @@ const TABLES: Record<string, LangTable> = {
   nl: {
     never: 'dhr mevr mw dr prof ir drs mr ing bijv d.w.z i.p.v m.b.t t.a.v z.g.a m.n resp ca vs evt',
     numeric: 'nr blz art fig tel',
-    suffix: 'enz etc e.d o.a jl b.v n.v',
+    suffix: 'enz etc e.d o.a jl b.v n.v ma di wo do vr za zo',
   },
   ru: {
     never: 'т.е т.к т.н т.ч напр см ср проф акад доц им ул г-н г-жа тов',
@@ -150,7 +150,7 @@ const LANG_ONLY: Record<string, ReadonlySet<string>> = {
   cs: new Set(['r', 's', 'st', 'pí', 'sl', 'ev']),
   sk: new Set(['r', 's', 'st']),
   de: new Set(['s', 'fr', 'hr', 'dt', 'str', 'abs', 'art']),
-  nl: new Set(['mr', 'ir', 'e.d', 'o.a']),
+  nl: new Set(['mr', 'ir', 'e.d', 'o.a', 'ma', 'di', 'wo', 'do', 'vr', 'za', 'zo']),
   sv: new Set(['s', 'kl', 'ca']),
   da: new Set(['s', 'kl', 'mv']),
   no: new Set(['s', 'kl', 'mv']),

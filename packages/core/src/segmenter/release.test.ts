@@ -180,3 +180,15 @@ describe('options', () => {
     expect(segmentText('Am 3. Oktober. Ja.', { granularity: 'sentence', language: 'de-AT' })).toHaveLength(2);
   });
 });
+
+describe('regressions', () => {
+  it('terminates when a forced cut releases the opening backtick of an unclosed inline code span', () => {
+    // the span is abandoned at the newline; the rescan must start inside the pending text
+    const text = '\u{C62CB}\u{452C0}\u{A6AE4}\u{488B3}\u{E11C2}\u{EAF38}`Inc\u{1071CA}\u{F36E3}file.ts\u{C5444}\u{B8B8A}\u{E63FF}\u{583FA}3```\nfile.ts';
+    const sizes = [4, 13, 5, 4, 2];
+    const chunks: string[] = [];
+    for (let i = 0, k = 0; i < text.length; i += sizes[k++ % sizes.length]!) chunks.push(text.slice(i, i + sizes[k % sizes.length]!));
+    const segments = feed(chunks, { granularity: 'speech', maxLength: 8, language: 'ru' });
+    expect(segments.map((s) => s.text).join('')).toBe(text);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The streaming text segmenter: decides when a piece of an LLM's text goes to the speech engine.
  *
- * Design: the pending text (`buf`) is scanned once, left to right, by a cursor (`pos`). Every
+ * Design: the pending text (code units in a growable `Uint16Array`, so that a push costs in
+ * proportion to its delta) is scanned once, left to right, by a cursor (`pos`). Every
  * position before the cursor has been decided "no cut here" and its lexical state (code block,
  * inline code, tag, line start, quote depth, best clause/word candidates) is folded into fields.
  * A decision that needs text that has not arrived yet (a period at the end of the buffer, an
@@ -17,14 +18,12 @@ import {
   SPECIAL,
   TERM,
   WS,
-  cpAt,
-  cpBefore,
-  isBadCut,
   isCjkFullStop,
   isDigit,
   isGreek,
   isLetter,
   isLower,
+  isMark,
   isNoSpaceScript,
   isQuoteCloser,
   isStrongTerminal,
@@ -33,7 +32,7 @@ import {
   isWordChar,
 } from './chars.js';
 import { type AbbrevClass, type LanguageData, MAX_LOOKAHEAD_WORD, ROMAN, getLanguageData, isMonth, isStarter } from './lang.js';
-import { mapSpeakableOffset, toSpeakable } from './speakable.js';
+import { mapSpeakableOffset, plainSpeakable, toSpeakable } from './speakable.js';
 import {
   type CutReason,
   type Granularity,
@@ -110,6 +109,8 @@ function validate(options: SegmenterOptions | undefined): Resolved {
   };
 }
 
+const NO_MAP = new Uint32Array(0);
+
 class SegmentImpl implements Segment {
   constructor(
     readonly index: number,
@@ -118,8 +119,13 @@ class SegmentImpl implements Segment {
     readonly end: number,
     readonly reason: CutReason,
     readonly speakable: string,
-    readonly speakableMap: Uint32Array,
+    /** The anchor map; `null` when `speakable` is `text` itself (built on first use). */
+    private map: Uint32Array | null,
   ) {}
+  get speakableMap(): Uint32Array {
+    if (this.map === null) this.map = this.speakable.length === 0 ? NO_MAP : Uint32Array.of(0, this.start, this.text.length);
+    return this.map;
+  }
   toOriginal(speakableOffset: number): number {
     return mapSpeakableOffset(this.speakableMap, this.speakable.length, speakableOffset, this.end);
   }
@@ -134,16 +140,68 @@ interface Raw {
 }
 
 type Next = { kind: 'end' } | { kind: 'char'; first: number; word: string; dotAfter: boolean };
+
+/**
+ * What a period after a token means: an abbreviation class, a plain sentence end (`cut`), an
+ * initial, a short number (maybe a date: "am 3. Oktober"), an ordinal number (German "am 3."),
+ * or a longer number (a year).
+ */
+type PeriodClass = AbbrevClass | 'cut' | 'initial' | 'number' | 'ordinal' | 'year';
+
+/** Thai conjunctions that continue a sentence after a space (but, and, or, which, because, so, if...). */
+const THAI_CONJUNCTIONS = ['แต่', 'และ', 'หรือ', 'ซึ่ง', 'เพราะ', 'จึง', 'ถ้า', 'โดย', 'เพื่อ', 'ว่า', 'ที่'];
+
+/** Words after which a number with a period is a German ordinal ("am 3.", "das 21."). */
+const ORDINAL_CUES = new Set(['der', 'die', 'das', 'dem', 'den', 'des', 'am', 'im', 'vom', 'zum', 'zur', 'beim', 'ab', 'bis', 'seit']);
+
+/** Capital letter of a cased script (has a distinct lower-case form). */
+function isCapital(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x41 && cp <= 0x5a;
+  if (!isLetter(cp)) return false;
+  const ch = String.fromCodePoint(cp);
+  return ch.toLowerCase() !== ch;
+}
+
+const VOWEL = /[aeiouyаеёиоуыэюяіїєөαεηιουω]/;
+const CASED_WORD = /^[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]+$/u;
+
+/**
+ * True for a token that reads as an abbreviation rather than a word: letters of a cased script
+ * without any vowel ("tsp", "MwSt", "Hr", "str").
+ */
+function looksAbbreviated(token: string): boolean {
+  if (token.length > 6) return false;
+  let ascii = true;
+  for (let i = 0; i < token.length; i++) {
+    const raw = token.charCodeAt(i);
+    if (raw >= 0x80) {
+      ascii = false;
+      break;
+    }
+    const c = raw | 0x20;
+    if (c < 0x61 || c > 0x7a || c === 0x61 || c === 0x65 || c === 0x69 || c === 0x6f || c === 0x75 || c === 0x79) return false;
+  }
+  if (ascii) return true;
+  if (!CASED_WORD.test(token)) return false;
+  return !VOWEL.test(token.normalize('NFD').toLowerCase());
+}
 const WAIT = null;
 
 let wordSegmenter: Intl.Segmenter | undefined;
+
+
 
 class StreamingSegmenter implements Segmenter {
   private readonly o: Resolved;
   private readonly max: number;
   private readonly readCode: boolean;
-  // pending text and scan state
-  private buf = '';
+  // Pending text, as UTF-16 code units in `codes[head, head + len)`: appending a delta copies only
+  // the delta, the scanner reads code units directly (no string concatenation or flattening per
+  // push), and a segment's text is built once, when it is cut. All positions below are relative to
+  // the pending start.
+  private codes = new Uint16Array(256);
+  private head = 0;
+  private len = 0;
   private base = 0;
   private pos = 0;
   private firstContent = -1;
@@ -165,7 +223,7 @@ class StreamingSegmenter implements Segmenter {
   private lastToken = '';
   private classAt = -1;
   private tokenCache = '';
-  private classCache: AbbrevClass | 'cut' | 'initial' | 'number' | 'year' = 'cut';
+  private classCache: PeriodClass = 'cut';
   // output
   private cuts = 0;
   private index = 0;
@@ -182,7 +240,7 @@ class StreamingSegmenter implements Segmenter {
     if (typeof delta !== 'string') throw new TypeError(`Segmenter.push expects a string, got ${typeof delta}`);
     this.out = [];
     if (delta.length > 0) {
-      this.buf += delta;
+      this.append(delta);
       this.scan(false);
     }
     return this.out;
@@ -193,13 +251,13 @@ class StreamingSegmenter implements Segmenter {
     this.scan(true);
     if (this.fence) {
       this.fence = false;
-      if (this.buf.length > 0) this.cut(this.buf.length, 'code');
+      if (this.len > 0) this.cut(this.len, 'code');
     }
-    while (this.buf.length > 0) {
-      if (this.buf.length > this.max) {
+    while (this.len > 0) {
+      if (this.len > this.max) {
         this.pos = Math.max(this.pos, this.max);
         this.forceCut();
-      } else this.cut(this.buf.length, 'end');
+      } else this.cut(this.len, 'end');
     }
     if (this.held) {
       this.emit(this.held);
@@ -211,7 +269,9 @@ class StreamingSegmenter implements Segmenter {
   }
 
   private reset(): void {
-    this.buf = '';
+    this.head = 0;
+    this.len = 0;
+    if (this.codes.length > 65536) this.codes = new Uint16Array(256);
     this.base = 0;
     this.pos = 0;
     this.firstContent = -1;
@@ -232,12 +292,119 @@ class StreamingSegmenter implements Segmenter {
     this.classAt = -1;
   }
 
+  // ---------------------------------------------------------------- pending text
+
+  /** Appends a delta: copies its code units after the pending ones (cost proportional to the delta). */
+  private append(delta: string): void {
+    const n = delta.length;
+    let codes = this.codes;
+    let end = this.head + this.len;
+    if (end + n > codes.length) {
+      // drop the released prefix; grow geometrically when still too small
+      const need = this.len + n;
+      if (need > codes.length >> 1) {
+        let size = codes.length * 2;
+        while (size < need * 2) size *= 2;
+        const grown = new Uint16Array(size);
+        grown.set(codes.subarray(this.head, end));
+        codes = this.codes = grown;
+      } else codes.copyWithin(0, this.head, end);
+      this.head = 0;
+      end = this.len;
+    }
+    for (let i = 0; i < n; i++) codes[end + i] = delta.charCodeAt(i);
+    this.len += n;
+  }
+
+  /** Code unit at pending offset `i`; NaN outside the pending text (like `String#charCodeAt`). */
+  private cc(i: number): number {
+    return i >= 0 && i < this.len ? this.codes[this.head + i]! : NaN;
+  }
+
+  /** Code point at `i` (joins a surrogate pair; a lone surrogate is returned as is); 0 outside. */
+  private cp(i: number): number {
+    const hi = this.cc(i);
+    if (hi >= 0xd800 && hi <= 0xdbff) {
+      const lo = this.cc(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) return ((hi - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+    }
+    return hi === hi ? hi : 0;
+  }
+
+  /** Code point ending just before `i` (joins a surrogate pair). */
+  private cpb(i: number): number {
+    const lo = this.cc(i - 1);
+    if (lo >= 0xdc00 && lo <= 0xdfff && i >= 2) {
+      const hi = this.cc(i - 2);
+      if (hi >= 0xd800 && hi <= 0xdbff) return ((hi - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+    }
+    return lo;
+  }
+
+  /** The pending text `[a, b)` as a string. */
+  private sub(a: number, b: number): string {
+    if (a < 0) a = 0;
+    if (b > this.len) b = this.len;
+    if (b <= a) return '';
+    const codes = this.codes;
+    const h = this.head + a;
+    switch (b - a) {
+      case 1:
+        return String.fromCharCode(codes[h]!);
+      case 2:
+        return String.fromCharCode(codes[h]!, codes[h + 1]!);
+      case 3:
+        return String.fromCharCode(codes[h]!, codes[h + 1]!, codes[h + 2]!);
+      case 4:
+        return String.fromCharCode(codes[h]!, codes[h + 1]!, codes[h + 2]!, codes[h + 3]!);
+      default: {
+        // fromCharCode keeps lone surrogates exactly (a UTF-16 decoder would replace them, and is
+        // no faster here); in slices, to stay far below the engine's argument count limit
+        if (b - a <= 4096) return String.fromCharCode.apply(null, codes.subarray(h, h + b - a) as unknown as number[]);
+        let out = '';
+        for (let k = a; k < b; k += 4096) out += this.sub(k, Math.min(b, k + 4096));
+        return out;
+      }
+    }
+  }
+
+  /** First index of code unit `c` in `[from, to)` of the pending text, or -1. */
+  private indexOf(c: number, from: number, to: number): number {
+    const codes = this.codes;
+    const h = this.head;
+    if (to > this.len) to = this.len;
+    for (let i = from > 0 ? from : 0; i < to; i++) if (codes[h + i] === c) return i;
+    return -1;
+  }
+
+  /** Index of the `-->` that closes an HTML comment, searching from `from`, or -1. */
+  private indexOfCommentEnd(from: number): number {
+    for (let i = Math.max(0, from); i + 2 < this.len; i++) {
+      if (this.cc(i) === 0x2d && this.cc(i + 1) === 0x2d && this.cc(i + 2) === 0x3e) return i;
+    }
+    return -1;
+  }
+
+  /** True if a cut at `i` would split a surrogate pair or detach a combining mark / joiner. */
+  private badCut(i: number): boolean {
+    if (i <= 0 || i >= this.len) return false;
+    const c = this.cc(i);
+    if (c >= 0xdc00 && c <= 0xdfff) return true;
+    if (c === 0x200d || c === 0x20e3 || (c >= 0xfe00 && c <= 0xfe0f)) return true;
+    if (this.cc(i - 1) === 0x200d) return true;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const cp = this.cp(i);
+      // skin tones, tags
+      return (cp >= 0x1f3fb && cp <= 0x1f3ff) || (cp >= 0xe0020 && cp <= 0xe007f);
+    }
+    return isMark(c);
+  }
+
   // ---------------------------------------------------------------- scanning
 
   private scan(eof: boolean): void {
     for (;;) {
-      const buf = this.buf;
-      const len = buf.length;
+      const len = this.len;
       if (this.pos >= len) return;
       if (this.fence) {
         if (!this.scanFence(eof)) return;
@@ -258,23 +425,27 @@ class StreamingSegmenter implements Segmenter {
       // fast path over ordinary characters
       let p = this.pos;
       const lim = len < this.max ? len : this.max;
+      const codes = this.codes;
+      const h = this.head;
       let c = 0;
       if (this.firstContent >= 0) {
         // hot loop: ordinary characters, and single spaces after them (word boundaries)
         while (p < lim) {
-          c = buf.charCodeAt(p);
+          c = codes[h + p]!;
           if (FLAGS[c] === 0) p++;
-          else if (c === 0x20 && p > 0 && FLAGS[buf.charCodeAt(p - 1)] === 0 && buf.charCodeAt(p - 1) < 0x0e00) {
-            this.lastSpace = ++p;
+          else if (c === 0x20 && p > 0) {
+            const b = codes[h + p - 1]!;
+            if (FLAGS[b] === 0 && b < 0x0e00) this.lastSpace = ++p;
+            else break;
           } else break;
         }
       } else {
-        while (p < lim && FLAGS[buf.charCodeAt(p)] === 0) p++;
+        while (p < lim && FLAGS[codes[h + p]!] === 0) p++;
         if (p > this.pos) this.firstContent = this.pos;
       }
       this.pos = p;
       if (p >= lim) continue;
-      c = buf.charCodeAt(p);
+      c = codes[h + p]!;
       const f = FLAGS[c]!;
       let ok: boolean;
       if (f & WS) ok = this.onWhitespace(p, c, eof);
@@ -304,27 +475,31 @@ class StreamingSegmenter implements Segmenter {
   }
 
   private onWhitespace(p: number, c: number, eof: boolean): boolean {
-    const buf = this.buf;
     if (FLAGS[c]! & NL) return this.onNewline(p, c, eof);
     if (p > 0) {
-      const prev = buf.charCodeAt(p - 1);
+      const prev = this.cc(p - 1);
       if (!(FLAGS[prev]! & WS)) {
         if (prev === 0x2c || prev === 0x3b || prev === 0x3a || prev === 0x060c || prev === 0x061b || prev === 0x0387) {
           // "1, 2" and "10:30" are not clause boundaries; ", " after a word is
-          if (!(prev === 0x2c && isDigit(buf.charCodeAt(p - 2)) && isDigit(buf.charCodeAt(p + 1)))) {
+          if (!(prev === 0x2c && isDigit(this.cc(p - 2)) && isDigit(this.cc(p + 1)))) {
             if (this.recordClause(p + 1)) return true;
           }
-        } else if ((prev === 0x2d || prev === 0x2013 || prev === 0x2014) && p >= 2 && FLAGS[buf.charCodeAt(p - 2)]! & WS) {
+        } else if ((prev === 0x2d || prev === 0x2013 || prev === 0x2014) && p >= 2 && FLAGS[this.cc(p - 2)]! & WS) {
           if (this.recordClause(p + 1)) return true;
         } else if (this.firstContent >= 0) {
-          const pcp = cpBefore(buf, p);
-          if (isThai(pcp)) {
-            // Thai separates sentences (and phrases) with a space.
-            if (p + 1 >= buf.length) {
+          const pcp = this.cpb(p);
+          if (isThai(pcp) && !(pcp === 0x0e2f && this.cc(p - 2) !== 0x0e25)) {
+            // Thai separates sentences (and phrases) with a space; not after an abbreviation
+            // ("กรุงเทพฯ") nor before a conjunction that continues the sentence ("แต่", "และ").
+            if (p + 1 >= this.len) {
               if (!eof) return false;
-            } else if (isThai(cpAt(buf, p + 1))) {
-              this.cut(this.wsEnd(p), 'sentence');
-              return true;
+            } else if (isThai(this.cp(p + 1))) {
+              const joined = this.thaiConjunctionAt(p + 1, eof);
+              if (joined === null) return false;
+              if (!joined) {
+                this.cut(this.wsEnd(p), 'sentence');
+                return true;
+              }
             }
           }
         }
@@ -333,6 +508,19 @@ class StreamingSegmenter implements Segmenter {
     if (this.firstContent >= 0) this.lastSpace = p + 1;
     this.pos = p + 1;
     return true;
+  }
+
+  /** Whether a Thai conjunction starts at `at`; `null` when more text is needed to tell. */
+  private thaiConjunctionAt(at: number, eof: boolean): boolean | null {
+    const avail = this.len - at;
+    for (const word of THAI_CONJUNCTIONS) {
+      const n = Math.min(word.length, avail);
+      let k = 0;
+      while (k < n && this.cc(at + k) === word.charCodeAt(k)) k++;
+      if (k === word.length) return true;
+      if (k === avail && !eof) return null;
+    }
+    return false;
   }
 
   /** Records a clause boundary; in the speech policy may release the first segment. */
@@ -347,18 +535,16 @@ class StreamingSegmenter implements Segmenter {
   }
 
   private wsEnd(from: number): number {
-    const buf = this.buf;
     let w = from;
-    while (w < buf.length && FLAGS[buf.charCodeAt(w)]! & WS && w - from < MAX_WS_LOOKAHEAD) w++;
+    while (w < this.len && FLAGS[this.cc(w)]! & WS && w - from < MAX_WS_LOOKAHEAD) w++;
     return w;
   }
 
   private onNewline(p: number, c: number, eof: boolean): boolean {
-    const buf = this.buf;
-    const len = buf.length;
+    const len = this.len;
     if (c === 0x0d) {
       if (p + 1 >= len && !eof) return false;
-      if (buf.charCodeAt(p + 1) === 0x0a) {
+      if (this.cc(p + 1) === 0x0a) {
         this.pos = p + 1;
         return true;
       }
@@ -374,27 +560,27 @@ class StreamingSegmenter implements Segmenter {
     let kind: 'plain' | 'block' = 'plain';
     let q = Math.max(ls, 0);
     if (ls >= 0) {
-      while (q < p && (buf.charCodeAt(q) === 0x20 || buf.charCodeAt(q) === 0x09)) q++;
-      const h = buf.charCodeAt(q);
-      const h1 = buf.charCodeAt(q + 1);
+      while (q < p && (this.cc(q) === 0x20 || this.cc(q) === 0x09)) q++;
+      const h = this.cc(q);
+      const h1 = this.cc(q + 1);
       if (h === 0x23 /* # */ || h === 0x7c /* | */) kind = 'block';
       else if ((h === 0x2d || h === 0x2a || h === 0x2b || h === 0x2022) && (h1 === 0x20 || h1 === 0x09)) kind = 'block';
       else if (h >= 0x30 && h <= 0x39) {
         let r = q;
-        while (r < p && buf.charCodeAt(r) >= 0x30 && buf.charCodeAt(r) <= 0x39) r++;
-        const d = buf.charCodeAt(r);
-        if ((d === 0x2e || d === 0x29) && (buf.charCodeAt(r + 1) === 0x20 || buf.charCodeAt(r + 1) === 0x09)) kind = 'block';
+        while (r < p && this.cc(r) >= 0x30 && this.cc(r) <= 0x39) r++;
+        const d = this.cc(r);
+        if ((d === 0x2e || d === 0x29) && (this.cc(r + 1) === 0x20 || this.cc(r + 1) === 0x09)) kind = 'block';
       }
     }
     if (kind === 'plain') {
       // last visible character of the line
       let e = p;
       while (e > 0 && e > ls) {
-        const d = buf.charCodeAt(e - 1);
+        const d = this.cc(e - 1);
         if (FLAGS[d]! & (WS | CLOSER)) e--;
         else break;
       }
-      const last = e > 0 ? buf.charCodeAt(e - 1) : 0;
+      const last = e > 0 ? this.cc(e - 1) : 0;
       if (e <= ls || e <= 0) {
         // blank line while text is pending: paragraph end
         kind = 'block';
@@ -404,15 +590,15 @@ class StreamingSegmenter implements Segmenter {
       // A plain line without final punctuation: a soft line break if the next line continues in
       // lower case, otherwise the end of the line.
       let n = p + 1;
-      while (n < len && (buf.charCodeAt(n) === 0x20 || buf.charCodeAt(n) === 0x09) && n - p < 16) n++;
+      while (n < len && (this.cc(n) === 0x20 || this.cc(n) === 0x09) && n - p < 16) n++;
       if (n >= len) {
         if (!eof) return false;
         this.cut(len, 'line');
         return true;
       }
-      const nc = buf.charCodeAt(n);
+      const nc = this.cc(n);
       if (nc >= 0xd800 && nc <= 0xdbff && n + 1 >= len && !eof) return false;
-      const ncp = cpAt(buf, n);
+      const ncp = this.cp(n);
       if (isLower(ncp)) {
         this.lineStart = p + 1;
         this.lastSpace = p + 1;
@@ -422,18 +608,17 @@ class StreamingSegmenter implements Segmenter {
     }
     const w = this.wsEnd(p + 1);
     let para = false;
-    for (let k = p + 1; k < w; k++) if (FLAGS[buf.charCodeAt(k)]! & NL) para = true;
+    for (let k = p + 1; k < w; k++) if (FLAGS[this.cc(k)]! & NL) para = true;
     this.cut(w, para ? 'paragraph' : 'line');
     return true;
   }
 
   private onClause(p: number, c: number, eof: boolean): boolean {
-    const buf = this.buf;
     if (c === 0x3b && p > 0) {
       // Greek question mark written as ';'
       let k = p;
-      while (k > 0 && FLAGS[buf.charCodeAt(k - 1)]! & CLOSER) k--;
-      if (k > 0 && isGreek(cpBefore(buf, k))) return this.onTerminal(p, eof, true);
+      while (k > 0 && FLAGS[this.cc(k - 1)]! & CLOSER) k--;
+      if (k > 0 && isGreek(this.cpb(k))) return this.onTerminal(p, eof, true);
     }
     if (c === 0x3001 || c === 0xff0c || c === 0xff1b || c === 0xff1a || c === 0x2014 || c === 0xfe50 || c === 0xfe51) {
       if (this.recordClause(p + 1)) return true;
@@ -443,8 +628,7 @@ class StreamingSegmenter implements Segmenter {
   }
 
   private onSpecial(p: number, c: number, eof: boolean): boolean {
-    const buf = this.buf;
-    const len = buf.length;
+    const len = this.len;
     if (c === 0x3c) {
       // '<' starts a tag when a letter, '/', '!' or '?' follows
       if (p + 1 >= len) {
@@ -452,7 +636,7 @@ class StreamingSegmenter implements Segmenter {
         this.pos = p + 1;
         return true;
       }
-      const d = buf.charCodeAt(p + 1);
+      const d = this.cc(p + 1);
       if ((d >= 0x41 && d <= 0x5a) || (d >= 0x61 && d <= 0x7a) || d === 0x2f || d === 0x21 || d === 0x3f) {
         this.tagStart = p;
         this.tagQuote = 0;
@@ -464,13 +648,13 @@ class StreamingSegmenter implements Segmenter {
     }
     // backtick or tilde run
     let r = p;
-    while (r < len && buf.charCodeAt(r) === c) r++;
+    while (r < len && this.cc(r) === c) r++;
     if (r >= len && !eof) return false;
     const n = r - p;
     let atLineStart = false;
     if (n >= 3 && this.lineStart >= 0 && p - this.lineStart <= 3) {
       atLineStart = true;
-      for (let k = this.lineStart; k < p; k++) if (buf.charCodeAt(k) !== 0x20) atLineStart = false;
+      for (let k = this.lineStart; k < p; k++) if (this.cc(k) !== 0x20) atLineStart = false;
     }
     if (atLineStart) {
       // fenced code block; text before it goes first
@@ -498,15 +682,14 @@ class StreamingSegmenter implements Segmenter {
   }
 
   private scanFence(eof: boolean): boolean {
-    const buf = this.buf;
-    const nl = buf.indexOf('\n', this.pos);
+    const nl = this.indexOf(0x0a, this.pos, this.len);
     if (nl < 0) {
       if (!eof) {
-        this.pos = buf.length;
+        this.pos = this.len;
         return false;
       }
       this.fence = false;
-      this.cut(buf.length, 'code');
+      this.cut(this.len, 'code');
       return true;
     }
     if (!this.fenceOpened) {
@@ -522,7 +705,7 @@ class StreamingSegmenter implements Segmenter {
     }
     if (this.readCode) {
       if (nl + 1 > this.max) {
-        this.pos = Math.min(nl + 1, this.buf.length);
+        this.pos = Math.min(nl + 1, this.len);
         this.forceCut();
         return true;
       }
@@ -539,36 +722,35 @@ class StreamingSegmenter implements Segmenter {
   }
 
   private isClosingFence(a: number, b: number): boolean {
-    const buf = this.buf;
     let p = a;
-    while (p < b && buf.charCodeAt(p) === 0x20 && p - a < 4) p++;
+    while (p < b && this.cc(p) === 0x20 && p - a < 4) p++;
     if (p - a > 3) return false;
     let q = p;
-    while (q < b && buf.charCodeAt(q) === this.fenceCh) q++;
+    while (q < b && this.cc(q) === this.fenceCh) q++;
     if (q - p < this.fenceLen) return false;
     for (; q < b; q++) {
-      const d = buf.charCodeAt(q);
+      const d = this.cc(q);
       if (d !== 0x20 && d !== 0x09 && d !== 0x0d) return false;
     }
     return true;
   }
 
   private scanInline(eof: boolean): boolean {
-    const buf = this.buf;
-    const len = buf.length;
+    const len = this.len;
     const lim = len < this.max ? len : this.max;
     let q = this.pos;
     while (q < lim) {
-      const d = buf.charCodeAt(q);
+      const d = this.cc(q);
       if (d === 0x0a) {
-        // not code after all: rescan after the opening run as ordinary text
-        this.pos = this.inlineStart + this.inline;
+        // not code after all: rescan after the opening run as ordinary text (the run may have
+        // been released already by a forced cut)
+        this.pos = Math.max(0, this.inlineStart + this.inline);
         this.inline = 0;
         return true;
       }
       if (d === 0x60) {
         let r = q;
-        while (r < len && buf.charCodeAt(r) === 0x60) r++;
+        while (r < len && this.cc(r) === 0x60) r++;
         if (r >= len && !eof) {
           this.pos = q;
           return false;
@@ -586,7 +768,7 @@ class StreamingSegmenter implements Segmenter {
     this.pos = q;
     if (q >= this.max) return true; // forced cut happens in scan()
     if (eof) {
-      this.pos = this.inlineStart + this.inline;
+      this.pos = Math.max(0, this.inlineStart + this.inline);
       this.inline = 0;
       return true;
     }
@@ -594,12 +776,12 @@ class StreamingSegmenter implements Segmenter {
   }
 
   private scanTag(eof: boolean): boolean {
-    const buf = this.buf;
-    const len = buf.length;
+    const len = this.len;
     const lim = len < this.max ? len : this.max;
     let q = this.pos;
-    if (buf.startsWith('<!--', this.tagStart)) {
-      const close = buf.indexOf('-->', Math.max(q - 2, this.tagStart + 4));
+    const ts = this.tagStart;
+    if (this.cc(ts + 1) === 0x21 && this.cc(ts + 2) === 0x2d && this.cc(ts + 3) === 0x2d) {
+      const close = this.indexOfCommentEnd(Math.max(q - 2, ts + 4));
       if (close >= 0) {
         this.tagStart = -1;
         this.pos = close + 3;
@@ -614,7 +796,7 @@ class StreamingSegmenter implements Segmenter {
       return false;
     }
     while (q < lim) {
-      const d = buf.charCodeAt(q);
+      const d = this.cc(q);
       if (this.tagQuote !== 0) {
         if (d === this.tagQuote) this.tagQuote = 0;
         else if (d === 0x0a) return this.abandonTag();
@@ -633,7 +815,7 @@ class StreamingSegmenter implements Segmenter {
           this.pos = q;
           return false;
         }
-        if (q + 1 < len && FLAGS[buf.charCodeAt(q + 1)]! & WS) return this.abandonTag();
+        if (q + 1 < len && FLAGS[this.cc(q + 1)]! & WS) return this.abandonTag();
       }
       q++;
     }
@@ -653,8 +835,7 @@ class StreamingSegmenter implements Segmenter {
   // ---------------------------------------------------------------- sentence ends
 
   private onTerminal(p: number, eof: boolean, greekQuestion: boolean): boolean {
-    const buf = this.buf;
-    const len = buf.length;
+    const len = this.len;
     let j = p;
     let strong = greekQuestion;
     let dots = 0;
@@ -667,7 +848,7 @@ class StreamingSegmenter implements Segmenter {
     if (greekQuestion) j++;
     for (;;) {
       while (j < len) {
-        const d = buf.charCodeAt(j);
+        const d = this.cc(j);
         const fl = FLAGS[d]!;
         if (fl & TERM) {
           if (d === 0x2e) dots++;
@@ -685,12 +866,17 @@ class StreamingSegmenter implements Segmenter {
           j++;
         } else if (d === 0x3c && j + 1 >= len && !eof) {
           return false;
-        } else if (d === 0x3c && j + 1 < len && buf.charCodeAt(j + 1) === 0x2f) {
+        } else if (d === 0x3c && j + 1 < len && this.cc(j + 1) === 0x2f) {
           // a closing tag after a sentence end belongs to that sentence: "World.</speak> Next"
-          const gt = buf.indexOf('>', j);
-          if (gt < 0 && len - j < 64 && !eof && /^<\/[A-Za-z0-9:_-]*$/.test(buf.slice(j))) return false;
-          if (gt < 0 || gt - j > 64 || !/^[A-Za-z][A-Za-z0-9:_-]*$/.test(buf.slice(j + 2, gt))) break;
+          const gt = this.indexOf(0x3e, j, j + 65);
+          if (gt < 0 && len - j < 64 && !eof && /^<\/[A-Za-z0-9:_-]*$/.test(this.sub(j, len))) return false;
+          if (gt < 0 || !/^[A-Za-z][A-Za-z0-9:_-]*$/.test(this.sub(j + 2, gt))) break;
           j = gt + 1;
+        } else if ((d === 0x201c || d === 0x2018 || d === 0xab || d === 0x2039) && j > p) {
+          // right after a sentence end, “ ‘ « ‹ close a quotation („Ja.“, »Ja.«)
+          quoteClosed = true;
+          if (d === 0x201c && depth > 0) depth--;
+          j++;
         } else break;
       }
       if (dots >= 2) ellipsis = true;
@@ -700,23 +886,28 @@ class StreamingSegmenter implements Segmenter {
           this.cut(len, 'sentence');
           return true;
         }
-        if (cjkStop && !strong && depth === 0) {
+        // 。 is released at once, unless a closing bracket follows it (「…。」と: wait for the next character)
+        const last = this.cc(j - 1);
+        if (cjkStop && !strong && depth === 0 && last !== 0x300d && last !== 0x300f) {
           this.commitQuotes(depth, guil);
           this.cut(j, 'sentence');
           return true;
         }
         return false;
       }
-      const n = buf.charCodeAt(j);
+      const n = this.cc(j);
       if (!(FLAGS[n]! & WS)) {
         if (n >= 0xd800 && n <= 0xdbff && j + 1 >= len && !eof) return false;
-        const ncp = cpAt(buf, j);
+        const ncp = this.cp(j);
         let cutHere = unambiguous;
+        // Japanese quotes a sentence inside a sentence: 「また明日。」と言った
+        const before = this.cc(j - 1);
+        if ((before === 0x300d || before === 0x300f) && (n === 0x3068 || n === 0x3063)) cutHere = false;
         if (!cutHere && strong && !ellipsis) {
-          const k = p > 0 ? cpBefore(buf, p) : 0;
+          const k = p > 0 ? this.cpb(p) : 0;
           cutHere = isNoSpaceScript(ncp) || isNoSpaceScript(k);
         }
-        if (!cutHere && dots === 1 && !strong && isNoSpaceScript(ncp) && p > 0 && isNoSpaceScript(cpBefore(buf, p))) cutHere = true;
+        if (!cutHere && dots === 1 && !strong && isNoSpaceScript(ncp) && p > 0 && isNoSpaceScript(this.cpb(p))) cutHere = true;
         this.commitQuotes(depth, guil);
         if (cutHere) {
           this.cut(j, 'sentence');
@@ -727,20 +918,20 @@ class StreamingSegmenter implements Segmenter {
       }
       // whitespace follows
       const w = this.wsEnd(j);
-      if (w >= len && buf.charCodeAt(w - 1) === 0x0d && !eof) return false;
+      if (w >= len && this.cc(w - 1) === 0x0d && !eof) return false;
       let nl = false;
-      for (let k = j; k < w; k++) if (FLAGS[buf.charCodeAt(k)]! & NL) nl = true;
+      for (let k = j; k < w; k++) if (FLAGS[this.cc(k)]! & NL) nl = true;
       if (guil > 0 && !nl) {
         // French: « Bonjour. » — the closing guillemet follows a space
         if (w >= len && !eof) return false;
-        if (w < len && buf.charCodeAt(w) === 0xbb) {
+        if (w < len && this.cc(w) === 0xbb) {
           j = w;
           continue;
         }
       }
       const end = w;
       if (nl || unambiguous) return this.finishCut(end, depth, guil);
-      let cls: AbbrevClass | 'cut' | 'initial' | 'number' | 'year' | 'ellipsis' | 'quoted';
+      let cls: PeriodClass | 'ellipsis' | 'quoted';
       if (strong) cls = quoteClosed ? 'quoted' : 'cut';
       else if (ellipsis) cls = 'ellipsis';
       else {
@@ -765,9 +956,21 @@ class StreamingSegmenter implements Segmenter {
       if (w - j >= MAX_WS_LOOKAHEAD) return this.finishCut(end, depth, guil);
       let next = this.nextWord(w, eof, false);
       if (next === WAIT) return false;
-      if (next.kind === 'char' && (cls === 'title' || cls === 'initial' || cls === 'number' || cls === 'year' || cls === 'suffix') && isLetter(next.first) && !isLower(next.first)) {
+      const singleLetter = this.lastToken.length === 1;
+      if (
+        next.kind === 'char' &&
+        (cls === 'title' || cls === 'initial' || cls === 'number' || cls === 'ordinal' || cls === 'year' || cls === 'suffix' || singleLetter) &&
+        isLetter(next.first) &&
+        !isLower(next.first)
+      ) {
         next = this.nextWord(w, eof, true);
         if (next === WAIT) return false;
+        // a chain of initials ("P. A. M. Dirac") never ends a sentence inside
+        if (singleLetter && next.kind === 'char' && next.dotAfter && next.word.length === 1 && isCapital(next.first) && isCapital(this.lastToken.charCodeAt(0))) {
+          this.commitQuotes(depth, guil);
+          this.pos = j;
+          return true;
+        }
       }
       if (this.decide(cls, next)) return this.finishCut(end, depth, guil);
       this.commitQuotes(depth, guil);
@@ -787,7 +990,7 @@ class StreamingSegmenter implements Segmenter {
     return true;
   }
 
-  private decide(cls: AbbrevClass | 'initial' | 'number' | 'year' | 'ellipsis' | 'quoted', next: Next): boolean {
+  private decide(cls: PeriodClass | 'ellipsis' | 'quoted', next: Next): boolean {
     if (next.kind === 'end') return true;
     const f = next.first;
     const letter = isLetter(f);
@@ -805,10 +1008,11 @@ class StreamingSegmenter implements Segmenter {
       case 'initial':
         return upper && next.word.length > 0 && isStarter(next.word) && !(next.word.length === 1 && next.dotAfter);
       case 'number':
+      case 'ordinal':
       case 'year':
         if (!upper) return false;
         if (isMonth(next.word)) return false;
-        if (cls === 'number' && this.o.lang.ordinals) return isStarter(next.word);
+        if (cls === 'ordinal') return isStarter(next.word);
         return true;
       default:
         return true;
@@ -817,38 +1021,37 @@ class StreamingSegmenter implements Segmenter {
 
   /** Reads the word after whitespace at `w` (skipping opening quotes and brackets). */
   private nextWord(w: number, eof: boolean, wordNeeded: boolean): Next | null {
-    const buf = this.buf;
-    const len = buf.length;
+    const len = this.len;
     let q = w;
     while (q < len && q - w < 4) {
-      const d = buf.charCodeAt(q);
+      const d = this.cc(q);
       if (d === 0x22 || d === 0x27 || d === 0x28 || d === 0x5b || d === 0xbf || d === 0xa1 || d === 0x2a || d === 0x5f || FLAGS[d]! & OPEN) q++;
       else break;
     }
     if (q >= len) return eof ? { kind: 'end' } : WAIT;
-    const fc = buf.charCodeAt(q);
+    const fc = this.cc(q);
     if (fc >= 0xd800 && fc <= 0xdbff && q + 1 >= len && !eof) return WAIT;
-    const first = cpAt(buf, q);
+    const first = this.cp(q);
     if (!isLetter(first)) return { kind: 'char', first, word: '', dotAfter: false };
     if (!wordNeeded) return { kind: 'char', first, word: '', dotAfter: false };
     let r = q;
     while (r < len && r - q <= MAX_LOOKAHEAD_WORD) {
-      const d = buf.charCodeAt(r);
+      const d = this.cc(r);
       if (d === 0x27 || d === 0x2019) {
         r++;
         continue;
       }
-      const cp = cpAt(buf, r);
+      const cp = this.cp(r);
       if (!isWordChar(cp)) break;
       r += cp > 0xffff ? 2 : 1;
     }
     if (r >= len && !eof && r - q <= MAX_LOOKAHEAD_WORD) return WAIT;
-    const word = buf.slice(q, r);
-    return { kind: 'char', first, word: word.includes('’') ? word.replace(/’/g, "'") : word, dotAfter: buf.charCodeAt(r) === 0x2e };
+    const word = this.sub(q, r);
+    return { kind: 'char', first, word: word.includes('’') ? word.replace(/’/g, "'") : word, dotAfter: this.cc(r) === 0x2e };
   }
 
   /** What a single period at `p` (followed by whitespace) means, from the token before it. */
-  private classifyPeriod(p: number): AbbrevClass | 'cut' | 'initial' | 'number' | 'year' {
+  private classifyPeriod(p: number): PeriodClass {
     if (this.classAt === this.base + p) {
       this.lastToken = this.tokenCache;
       return this.classCache;
@@ -860,83 +1063,114 @@ class StreamingSegmenter implements Segmenter {
     return cls;
   }
 
-  private classifyPeriodUncached(p: number): AbbrevClass | 'cut' | 'initial' | 'number' | 'year' {
-    const buf = this.buf;
+  private classifyPeriodUncached(p: number): PeriodClass {
     let s = p;
     while (s > 0 && p - s < 40) {
-      const d = buf.charCodeAt(s - 1);
+      const d = this.cc(s - 1);
       if (d === 0x2e || d === 0x2d || d === 0x27 || d === 0x2019 || d === 0xb0) {
         s--;
         continue;
       }
-      const cp = cpBefore(buf, s);
+      const cp = this.cpb(s);
       if (!isWordChar(cp)) break;
       s -= cp > 0xffff ? 2 : 1;
     }
-    while (s < p && !isWordChar(buf.charCodeAt(s))) s++;
+    while (s < p && !isWordChar(this.cc(s))) s++;
     this.lastToken = '';
     if (s >= p) return 'cut';
-    const token = buf.slice(s, p);
+    const token = this.sub(s, p);
     this.lastToken = token;
     const enumerator = this.isEnumeratorPosition(s);
     const t0 = token.charCodeAt(0);
     if (t0 >= 0x30 && t0 <= 0x39) {
-      if (/^\d+$/.test(token)) return enumerator ? 'never' : token.length <= 2 ? 'number' : 'year';
+      if (/^\d+$/.test(token)) {
+        if (enumerator) return 'never';
+        // the end of a time, decimal or grouped number ("10:30.", "3,5.") is not an ordinal
+        const b = this.cc(s - 1);
+        if ((b === 0x3a || b === 0x2c || b === 0x2e) && isDigit(this.cc(s - 2))) return 'year';
+        if (token.length > 2) return 'year';
+        return this.ordinalContext(s) ? 'ordinal' : 'number';
+      }
       if (/^\d+(\.\d+)+$/.test(token)) return enumerator ? 'never' : 'cut';
     }
     const lower = token.toLowerCase();
     const abbr = this.o.lang.abbreviations;
+    const first = token.codePointAt(0) ?? 0;
+    const single = token.length === (first > 0xffff ? 2 : 1);
+    // An initial is a single capital letter of a cased script that stands as a word of its own
+    // ("J. R. R. Tolkien"), not a unit ("25 °C.") nor a letter of a caseless script.
+    const initial = single && isCapital(first) && !isWordChar(this.cpb(s)) && this.cc(s - 1) !== 0xb0;
+    // "C. S. Lewis", "P. A. M. Dirac": a capital letter after another initial is an initial,
+    // whatever the abbreviation lists say ("S." page, "a. m." time)
+    if (initial && this.cc(s - 1) === 0x20 && this.cc(s - 2) === 0x2e && isCapital(this.cpb(s - 2)) && !isWordChar(this.cpb(s - 3))) {
+      return 'initial';
+    }
     // spaced abbreviations: "p. ej.", "и т. д.", "a. m."
-    if (token.length <= 4 && !token.includes('.') && s >= 3 && buf.charCodeAt(s - 1) === 0x20 && buf.charCodeAt(s - 2) === 0x2e) {
+    if (token.length <= 4 && !token.includes('.') && s >= 3 && this.cc(s - 1) === 0x20 && this.cc(s - 2) === 0x2e) {
       let t = s - 2;
-      while (t > 0 && s - 2 - t < 6 && isWordChar(buf.charCodeAt(t - 1))) t--;
+      while (t > 0 && s - 2 - t < 6 && isWordChar(this.cc(t - 1))) t--;
       if (t < s - 2) {
-        const compound = `${buf.slice(t, s - 2).toLowerCase()}.${lower}`;
+        const compound = `${this.sub(t, s - 2).toLowerCase()}.${lower}`;
         const hit = abbr.get(compound);
         if (hit !== undefined) return hit;
       }
     }
     const hit = abbr.get(lower);
     if (hit !== undefined) return hit;
-    const first = cpAt(token, 0);
-    const single = token.length === (first > 0xffff ? 2 : 1);
     if (enumerator && (single || (token.length <= 4 && ROMAN.test(token)))) return 'never';
-    if (single) return isLetter(first) && !isLower(first) && !isNoSpaceScript(first) ? 'initial' : 'cut';
+    if (single) return initial ? 'initial' : isLower(first) ? 'suffix' : 'cut';
     if (token.charCodeAt(1) === 0x2e && /^(?:\p{L}\.)+\p{L}$/u.test(token)) return 'initial';
+    // an unlisted abbreviation ("tsp.", "MwSt."): ends a sentence only before a capital
+    if (looksAbbreviated(token)) return 'suffix';
+    // a short capitalized word before a number is a reference ("Abs. 1", "Kap. 3", "Vol. 2")
+    if (token.length <= 4 && isCapital(first) && CASED_WORD.test(token) && token.slice(1) === token.slice(1).toLowerCase()) return 'numeric';
     return 'cut';
+  }
+
+  /**
+   * True when the number token at `s` follows a word that makes it a German ordinal ("am 3.",
+   * "das 21."): in languages that write ordinals with a period, or when no language is set.
+   */
+  private ordinalContext(s: number): boolean {
+    if (this.o.lang.ordinals) return true;
+    if (this.o.language !== undefined) return false;
+    if (this.cc(s - 1) !== 0x20) return false;
+    let t = s - 1;
+    while (t > 0 && s - 1 - t < 5 && isLetter(this.cc(t - 1))) t--;
+    if (t === s - 1 || (t > 0 && isWordChar(this.cpb(t)))) return false;
+    return ORDINAL_CUES.has(this.sub(t, s - 1).toLowerCase());
   }
 
   /** True when a token starting at `s` stands at a line start, segment start or after a colon. */
   private isEnumeratorPosition(s: number): boolean {
-    const buf = this.buf;
     let k = s;
     while (k > 0) {
-      const d = buf.charCodeAt(k - 1);
+      const d = this.cc(k - 1);
       if ((FLAGS[d]! & (WS | NL)) === WS || d === 0x3e || d === 0x28) k--;
       else break;
     }
     if (k === 0) return true;
-    const d = buf.charCodeAt(k - 1);
-    return d === 0x0a || d === 0x3a;
+    const d = this.cc(k - 1);
+    // "Steps: 1. Open it" is an enumeration; "at 10:30. Then" is a time
+    return d === 0x0a || (d === 0x3a && k < s);
   }
 
   // ---------------------------------------------------------------- cutting
 
   private forceCut(): void {
     const max = this.max;
-    const buf = this.buf;
     let at = -1;
     const fc = this.firstContent;
     if (this.lastClause > fc && this.lastClause <= max && this.lastClause >= max * 0.3) at = this.lastClause;
     else if (this.lastSpace > fc && fc >= 0 && this.lastSpace <= max) at = this.lastSpace;
     else if (this.lastClause > fc && this.lastClause <= max) at = this.lastClause;
     if (at <= 0) {
-      at = Math.min(max, buf.length);
-      const around = cpBefore(buf, at);
+      at = Math.min(max, this.len);
+      const around = this.cpb(at);
       if (isNoSpaceScript(around)) {
         wordSegmenter ??= new Intl.Segmenter(this.o.language ?? 'und', { granularity: 'word' });
         const from = Math.max(0, at - 32);
-        const slice = buf.slice(from, Math.min(buf.length, at + 8));
+        const slice = this.sub(from, Math.min(this.len, at + 8));
         let best = -1;
         for (const part of wordSegmenter.segment(slice)) {
           const b = from + part.index;
@@ -944,7 +1178,7 @@ class StreamingSegmenter implements Segmenter {
         }
         if (best > 0) at = best;
       }
-      while (at > 1 && isBadCut(buf, at)) at--;
+      while (at > 1 && this.badCut(at)) at--;
     }
     this.cut(at, 'max-length');
   }
@@ -952,25 +1186,25 @@ class StreamingSegmenter implements Segmenter {
   private cut(end: number, reason: CutReason): void {
     const codeSkip = reason === 'code' && !this.readCode;
     if (!codeSkip && end > this.max) end = this.max;
-    if (end > this.buf.length) end = this.buf.length;
+    if (end > this.len) end = this.len;
     if (end <= 0) return;
-    if (!codeSkip && end < this.buf.length && isBadCut(this.buf, end)) {
+    if (!codeSkip && end < this.len && this.badCut(end)) {
       let e = end;
-      while (e > 1 && isBadCut(this.buf, e)) e--;
+      while (e > 1 && this.badCut(e)) e--;
       end = e;
     }
-    const buf = this.buf;
-    const text = buf.slice(0, end);
+    const text = this.sub(0, end);
     const inFence = this.segInFence;
     // line state for whitespace consumed beyond the cursor
     for (let k = this.pos; k < end; k++) {
-      if (FLAGS[buf.charCodeAt(k)]! & NL) {
+      if (FLAGS[this.cc(k)]! & NL) {
         this.lineStart = k + 1;
         this.quoteDepth = 0;
         this.guillemets = 0;
       }
     }
-    this.buf = buf.slice(end);
+    this.head += end;
+    this.len -= end;
     this.base += end;
     this.pos = this.pos > end ? this.pos - end : 0;
     this.lineStart -= end;
@@ -981,7 +1215,7 @@ class StreamingSegmenter implements Segmenter {
     if (this.tagStart >= 0) this.tagStart = Math.max(0, this.tagStart - end);
     this.firstContent = -1;
     for (let k = 0; k < this.pos; k++) {
-      if (!(FLAGS[this.buf.charCodeAt(k)]! & WS)) {
+      if (!(FLAGS[this.cc(k)]! & WS)) {
         this.firstContent = k;
         break;
       }
@@ -1015,6 +1249,14 @@ class StreamingSegmenter implements Segmenter {
 
   private emit(raw: Raw): void {
     const o = this.o;
+    const end = raw.start + raw.text.length;
+    if (!raw.inFence) {
+      const plain = plainSpeakable(raw.text, o.markdown, o.emoji === 'drop');
+      if (plain !== null) {
+        this.out.push(new SegmentImpl(this.index++, raw.text, raw.start, end, raw.reason, plain, null));
+        return;
+      }
+    }
     const sp = toSpeakable(raw.text, {
       markdown: o.markdown,
       code: o.code,

@@ -68,19 +68,53 @@ class Builder {
   }
 }
 
-/** ASCII characters that may start markdown syntax anywhere in a line. */
+/** ASCII characters that start markdown syntax anywhere in a line. */
 const MD_SPECIAL = new Uint8Array(128);
-for (const ch of '\\`*_~[!<|#>-+') MD_SPECIAL[ch.charCodeAt(0)] = 1;
+for (const ch of '\\`*_~[<|') MD_SPECIAL[ch.charCodeAt(0)] = 1;
+/** ASCII characters that start markdown syntax only as the first visible character of a line. */
+const MD_LINE_START = new Uint8Array(128);
+for (const ch of '#>-+') MD_LINE_START[ch.charCodeAt(0)] = 1;
 
-/** True when `text` has nothing to convert (no markdown syntax characters, no possible emoji). */
+/** Extended_Pictographic flags for U+2000..U+2BFF (the BMP block range where emoji live), built once. */
+let pictBmp: Uint8Array | undefined;
+function isPictBmp(c: number): boolean {
+  if (pictBmp === undefined) {
+    pictBmp = new Uint8Array(0x0c00);
+    for (let k = 0; k < 0x0c00; k++) if (EXT_PICT.test(String.fromCharCode(0x2000 + k))) pictBmp[k] = 1;
+  }
+  return pictBmp[c - 0x2000] === 1;
+}
+
+/**
+ * True when `text` has nothing to convert: no markdown syntax (inline markers anywhere, block
+ * markers at a line start) and no possible emoji. Its speakable text is then the text itself.
+ */
 function isPlain(text: string, markdown: boolean, dropEmoji: boolean): boolean {
+  let lineStart = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 128) {
+      if (c === 0x0a) {
+        lineStart = true;
+        continue;
+      }
+      if (lineStart) {
+        if (c === 0x20 || c === 0x09) continue;
+        lineStart = false;
+        if (markdown && MD_LINE_START[c] === 1) return false;
+      }
       if (markdown && MD_SPECIAL[c] === 1) return false;
-      if (markdown && c >= 0x30 && c <= 0x39) continue;
-    } else if (dropEmoji && c >= 0x2000) {
-      if (c >= 0xd800 || (c >= 0x2000 && c <= 0x2bff) || c === 0x3030 || c === 0x303d || c === 0x3297 || c === 0x3299) return false;
+    } else {
+      if (lineStart) {
+        lineStart = false;
+        if (markdown && c === 0x2022) return false;
+      }
+      if (dropEmoji && c >= 0x2000) {
+        if (c < 0x2c00) {
+          if (c === 0x20e3 || isPictBmp(c)) return false;
+        } else if (c >= 0xd800 && (c <= 0xdfff || (c >= 0xfe00 && c <= 0xfe0f))) return false;
+        else if (c === 0x3030 || c === 0x303d || c === 0x3297 || c === 0x3299) return false;
+      }
     }
   }
   return true;
@@ -464,6 +498,17 @@ function matchBracket(text: string, open: number, to: number, o: number, c: numb
     }
   }
   return -1;
+}
+
+/**
+ * Speakable text of `text` when nothing in it needs converting: the text itself, or `''` when it
+ * is only whitespace; `null` when it needs the full conversion (its map is then not the identity).
+ * @internal
+ */
+export function plainSpeakable(text: string, markdown: boolean, dropEmoji: boolean): string | null {
+  if (!isPlain(text, markdown, dropEmoji)) return null;
+  for (let k = 0; k < text.length; k++) if (!isWs(text.charCodeAt(k))) return text;
+  return '';
 }
 
 /**
