@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { createSegmenter } from '../src/segmenter/index.js';
 import type { Segment, SegmenterOptions } from '../src/segmenter/index.js';
-import { CHUNKINGS, type Chunking, type Counts, canonicalSet, chunkText, f1, locate, score } from '../src/segmenter/fixtures/index.js';
+import { CHUNKINGS, type Chunking, type Counts, canonicalSet, chunkText, f1, llmTokens, locate, score } from '../src/segmenter/fixtures/index.js';
 import { PARSED, runOurs } from '../src/segmenter/fixtures/run.js';
 
 const require = createRequire(import.meta.url);
@@ -100,32 +100,6 @@ function makeCorpus(bytes: number, seed = 42): string {
     size += Buffer.byteLength(block);
   }
   return parts.join('');
-}
-
-/**
- * LLM-like tokens of about 4 characters: words with their leading space (long words split),
- * punctuation and short pieces merged with their neighbours up to 4 characters.
- */
-function tokenize(text: string): string[] {
-  const raw = text.match(/\s*[\p{L}\p{M}\p{N}]+|\s*[^\s\p{L}\p{M}\p{N}]|\s+/gu) ?? [];
-  const out: string[] = [];
-  let pending = '';
-  for (const t of raw) {
-    for (let i = 0; i < t.length; ) {
-      let j = Math.min(t.length, i + 4);
-      const c = t.charCodeAt(j - 1);
-      if (c >= 0xd800 && c <= 0xdbff && j < t.length) j++;
-      const piece = t.slice(i, j);
-      i = j;
-      if (pending.length + piece.length <= 4) pending += piece;
-      else {
-        if (pending) out.push(pending);
-        pending = piece;
-      }
-    }
-  }
-  if (pending) out.push(pending);
-  return out;
 }
 
 // ------------------------------------------------------------------ runners
@@ -349,7 +323,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   if (process.env['SEGMENTER_BENCH_QUALITY'] !== '0') await corpusQuality();
   const corpus = makeCorpus(2_000_000);
-  const tokens = tokenize(corpus);
+  const tokens = llmTokens(corpus);
   const totalBytes = Buffer.byteLength(corpus);
   console.log(`\nSegmenter benchmark: ${mb(totalBytes)} MB of LLM-like text, ${tokens.length} tokens (avg ${(corpus.length / tokens.length).toFixed(1)} chars), Node ${process.version}\n`);
 
