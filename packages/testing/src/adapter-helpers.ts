@@ -3,7 +3,42 @@
  * an error exposes, and step virtual time while a real socket runs.
  */
 import type { Observable, Subscription, VirtualTimeScheduler } from 'rxjs';
-import type { ConnectionEvent, SpeechConnection, SpeechError, SpeechEvent } from '@utter/core';
+import { SpeechError, type ConnectionEvent, type SpeechConnection, type SpeechEvent, type SpeechProvider } from '@utter/core';
+
+/** Opens a connection to `provider` (the handshake included), with a signal nobody aborts. */
+export function connectTo(provider: SpeechProvider): Promise<SpeechConnection> {
+  return provider.connect({ signal: new AbortController().signal });
+}
+
+/** The {@link SpeechError} that `provider.connect()` rejects with; throws when it connects or fails otherwise. */
+export async function connectError(provider: SpeechProvider): Promise<SpeechError> {
+  const outcome: unknown = await connectTo(provider).then(
+    (connection) => {
+      connection.close();
+      return 'connected';
+    },
+    (error: unknown) => error,
+  );
+  if (outcome instanceof SpeechError) return outcome;
+  throw new Error(`expected connect() to reject with a SpeechError, got ${outcome === 'connected' ? 'a connection' : String(outcome)}`);
+}
+
+/** Collects a connection's events up to and including the first one `stop` accepts (or until `events` completes). */
+export function eventsUntil(connection: SpeechConnection, stop: (event: ConnectionEvent) => boolean): Promise<ConnectionEvent[]> {
+  return new Promise((resolve) => {
+    const out: ConnectionEvent[] = [];
+    const sub = connection.events.subscribe({
+      next: (event) => {
+        out.push(event);
+        if (stop(event)) {
+          queueMicrotask(() => sub.unsubscribe());
+          resolve(out);
+        }
+      },
+      complete: () => resolve(out),
+    });
+  });
+}
 
 /** What {@link collectConnectionEvents} returns. */
 export interface ConnectionEventLog {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VirtualTimeScheduler } from 'rxjs';
 import { SpeechError } from '@utter/core';
 import { TEST_API_KEY, expectedSamples, generatePcm, createMunsitServer, type MunsitTestServer, type MunsitServerOptions, collectConnectionEvents, exposedText } from '@utter/testing';
@@ -15,15 +15,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-let savedEnv: string | undefined;
-beforeEach(() => {
-  savedEnv = process.env[apiKeyEnv];
-  delete process.env[apiKeyEnv];
-});
-afterEach(() => {
-  if (savedEnv === undefined) delete process.env[apiKeyEnv];
-  else process.env[apiKeyEnv] = savedEnv;
-});
+beforeEach(() => vi.stubEnv(apiKeyEnv, undefined));
+afterEach(() => vi.unstubAllEnvs());
 
 function provider(s: MunsitTestServer, options: MunsitOptions = {}) {
   return munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, httpBaseUrl: s.httpBaseUrl, transport: 'websocket', ...options });
@@ -121,7 +114,7 @@ describe('munsit adapter over the WebSocket', () => {
 
   it('reads the key from MUNSIT_API_KEY', async () => {
     const s = await server();
-    process.env[apiKeyEnv] = s.apiKey;
+    vi.stubEnv(apiKeyEnv, s.apiKey);
     const conn = await munsit({ baseUrl: s.baseUrl, transport: 'websocket' }).connect({ signal: signal() });
     conn.close();
     expect(s.upgrades[0]?.query['x-api-key']).toBe(s.apiKey);

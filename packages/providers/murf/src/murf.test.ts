@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { SpeechError, type ConnectionEvent, type SpeechConnection, type SpeechProvider } from '@utter/core';
-import { createMurfServer, expectedSamples, type MurfServerOptions, type MurfTestServer } from '@utter/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SpeechError, type ConnectionEvent, type SpeechProvider } from '@utter/core';
+import { connectError, connectTo, createMurfServer, eventsUntil, expectedSamples, type MurfServerOptions, type MurfTestServer } from '@utter/testing';
 import { apiKeyEnv, murf, murfEndpoint, type MurfOptions } from './index.js';
 
 const servers: MurfTestServer[] = [];
@@ -10,30 +10,10 @@ async function server(options: MurfServerOptions = {}): Promise<MurfTestServer> 
   return s;
 }
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 const provider = (s: MurfTestServer, o: MurfOptions = {}): SpeechProvider => murf({ apiKey: s.apiKey, baseUrl: s.baseUrl, ...o });
-const connect = (p: SpeechProvider): Promise<SpeechConnection> => p.connect({ signal: new AbortController().signal });
-async function connectError(p: SpeechProvider): Promise<SpeechError> {
-  const e: unknown = await connect(p).then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(SpeechError);
-  return e as SpeechError;
-}
-function until(conn: SpeechConnection, stop: (e: ConnectionEvent) => boolean): Promise<ConnectionEvent[]> {
-  return new Promise((resolve) => {
-    const out: ConnectionEvent[] = [];
-    const sub = conn.events.subscribe({
-      next: (e) => {
-        out.push(e);
-        if (stop(e)) {
-          queueMicrotask(() => sub.unsubscribe());
-          resolve(out);
-        }
-      },
-      complete: () => resolve(out),
-    });
-  });
-}
 const samples = (events: ConnectionEvent[], id: string): number =>
   events.reduce((n, e) => n + (e.type === 'audio' && e.utteranceId === id ? e.pcm.length : 0), 0);
 
@@ -41,8 +21,8 @@ describe('murf adapter against the Murf test server', () => {
   for (const format of ['PCM', 'WAV'] as const) {
     it(`speaks a reply on one context with end -> final (format ${format})`, async () => {
       const s = await server();
-      const conn = await connect(provider(s, { format }));
-      const done = until(conn, (e) => e.type === 'utterance-done');
+      const conn = await connectTo(provider(s, { format }));
+      const done = eventsUntil(conn, (e) => e.type === 'utterance-done');
       const texts = ['Hello there, ', 'this is Murf speaking from a test server. ', 'Bye.'];
       texts.forEach((text, i) => conn.send({ utteranceId: 'u1', segmentId: i, text }));
       conn.finish('u1');
@@ -62,9 +42,9 @@ describe('murf adapter against the Murf test server', () => {
 
   it('runs replies on separate contexts on one connection', async () => {
     const s = await server({ faults: {} });
-    const conn = await connect(provider(s, { format: 'WAV' }));
+    const conn = await connectTo(provider(s, { format: 'WAV' }));
     for (const id of ['a', 'b', 'c']) {
-      const done = until(conn, (e) => e.type === 'utterance-done');
+      const done = eventsUntil(conn, (e) => e.type === 'utterance-done');
       conn.send({ utteranceId: id, segmentId: 0, text: `Reply ${id}.` });
       conn.finish(id);
       expect(samples(await done, id)).toBe(expectedSamples(`Reply ${id}.`));
@@ -76,7 +56,7 @@ describe('murf adapter against the Murf test server', () => {
 
   it('cancel sends clear and drops late audio of the cleared context', async () => {
     const s = await server({ chunkIntervalMs: 2 });
-    const conn = await connect(provider(s));
+    const conn = await connectTo(provider(s));
     const events: ConnectionEvent[] = [];
     conn.events.subscribe((e) => events.push(e));
     conn.send({ utteranceId: 'old', segmentId: 0, text: 'A long sentence that keeps streaming audio for a while after the clear.' });
@@ -84,7 +64,7 @@ describe('murf adapter against the Murf test server', () => {
     conn.cancel('old');
     const cut = events.length;
     await s.waitFor(() => s.received.some((m) => (m.json as { clear?: boolean }).clear === true));
-    const next = until(conn, (e) => e.type === 'utterance-done');
+    const next = eventsUntil(conn, (e) => e.type === 'utterance-done');
     conn.send({ utteranceId: 'new', segmentId: 0, text: 'Next.' });
     conn.finish('new');
     await next;
@@ -97,10 +77,10 @@ describe('murf adapter against the Murf test server', () => {
 
   it('query auth puts the key in the query only, and no key appears in errors', async () => {
     const s = await server({ faults: { error: 'server' } });
-    const conn = await connect(provider(s, { auth: 'query' }));
+    const conn = await connectTo(provider(s, { auth: 'query' }));
     expect(s.upgrades[0]?.query['api-key']).toBe(s.apiKey);
     expect(s.upgrades[0]?.headers['api-key']).toBeUndefined();
-    const closed = until(conn, (e) => e.type === 'closed');
+    const closed = eventsUntil(conn, (e) => e.type === 'closed');
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hi.' });
     const events = await closed;
     expect(JSON.stringify(events.map((e) => ('error' in e && e.error ? e.error.message : '')))).not.toContain(s.apiKey);
@@ -112,15 +92,10 @@ describe('murf adapter against the Murf test server', () => {
     const e = await connectError(murf({ apiKey: key, baseUrl: s.baseUrl, auth: 'query' }));
     expect(e.code).toBe('auth');
     expect(e.message).not.toContain(key);
-    const saved = process.env[apiKeyEnv];
-    delete process.env[apiKeyEnv];
-    try {
-      const m = await connectError(murf());
-      expect(m.code).toBe('auth');
-      expect(m.message).toContain('MURF_API_KEY');
-    } finally {
-      if (saved !== undefined) process.env[apiKeyEnv] = saved;
-    }
+    vi.stubEnv(apiKeyEnv, undefined);
+    const m = await connectError(murf());
+    expect(m.code).toBe('auth');
+    expect(m.message).toContain('MURF_API_KEY');
   });
 
   it.each([
@@ -128,13 +103,13 @@ describe('murf adapter against the Murf test server', () => {
     ['text-too-long', 'text-too-long'],
   ] as const)('a %s error on a context fails that reply only', async (kind, code) => {
     const s = await server({ faults: { error: kind } });
-    const conn = await connect(provider(s));
-    const ev = until(conn, (e) => e.type === 'error');
+    const conn = await connectTo(provider(s));
+    const ev = eventsUntil(conn, (e) => e.type === 'error');
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hi.' });
     const err = (await ev).at(-1) as { error: SpeechError; utteranceId?: string };
     expect(err.error.code).toBe(code);
     expect(err.utteranceId).toBe('u');
-    const ok = until(conn, (e) => e.type === 'utterance-done');
+    const ok = eventsUntil(conn, (e) => e.type === 'utterance-done');
     conn.send({ utteranceId: 'v', segmentId: 0, text: 'Again.' });
     conn.finish('v');
     expect(samples(await ok, 'v')).toBe(expectedSamples('Again.'));
@@ -143,8 +118,8 @@ describe('murf adapter against the Murf test server', () => {
 
   it('an auth error message closes the connection with auth', async () => {
     const s = await server({ faults: { error: 'auth' } });
-    const conn = await connect(provider(s));
-    const ev = until(conn, (e) => e.type === 'closed');
+    const conn = await connectTo(provider(s));
+    const ev = eventsUntil(conn, (e) => e.type === 'closed');
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hi.' });
     expect(((await ev).at(-1) as { error?: SpeechError }).error?.code).toBe('auth');
   });
@@ -152,9 +127,9 @@ describe('murf adapter against the Murf test server', () => {
   it('accepts is_final / isFinalAudio and a WAV header only once per connection', async () => {
     for (const finalField of ['is_final', 'isFinalAudio'] as const) {
       const s = await server({ finalField, wavHeaderPer: 'connection' });
-      const conn = await connect(provider(s, { format: 'WAV' }));
+      const conn = await connectTo(provider(s, { format: 'WAV' }));
       for (const id of ['x', 'y']) {
-        const done = until(conn, (e) => e.type === 'utterance-done');
+        const done = eventsUntil(conn, (e) => e.type === 'utterance-done');
         conn.send({ utteranceId: id, segmentId: 0, text: 'Some words.' });
         conn.finish(id);
         expect(samples(await done, id)).toBe(expectedSamples('Some words.'));
@@ -165,21 +140,21 @@ describe('murf adapter against the Murf test server', () => {
 
   it('a malformed frame is a protocol error; idle close is a retryable connection error', async () => {
     const s = await server({ faults: { malformedFrame: true } });
-    const conn = await connect(provider(s));
-    const ev = until(conn, (e) => e.type === 'closed');
+    const conn = await connectTo(provider(s));
+    const ev = eventsUntil(conn, (e) => e.type === 'closed');
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hi.' });
     expect(((await ev).at(-1) as { error?: SpeechError }).error?.code).toBe('protocol');
 
     const idle = await server({ idleTimeoutMs: 30 });
-    const c2 = await connect(provider(idle));
-    const closed = (await until(c2, (e) => e.type === 'closed')).at(-1) as { error?: SpeechError };
+    const c2 = await connectTo(provider(idle));
+    const closed = (await eventsUntil(c2, (e) => e.type === 'closed')).at(-1) as { error?: SpeechError };
     expect(closed.error?.code).toBe('connection');
     expect(closed.error?.retryable).toBe(true);
   });
 
   it('keepAlive resends the voice settings, which counts as activity', async () => {
     const s = await server({ idleTimeoutMs: 200 });
-    const conn = await connect(provider(s));
+    const conn = await connectTo(provider(s));
     conn.keepAlive?.();
     await s.waitFor(() => s.received.length === 2);
     expect(s.received[1]?.json).toEqual(s.received[0]?.json);

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { firstValueFrom, toArray } from 'rxjs';
-import { SpeechError, type ConnectionEvent, type SpeechConnection } from '@utter/core';
-import { createMurmrServer, expectedSamples, murmrAppend, murmrFlush, type MurmrServerOptions, type MurmrTestServer } from '@utter/testing';
+import { SpeechError, type ConnectionEvent } from '@utter/core';
+import { connectError, connectTo, createMurmrServer, eventsUntil, expectedSamples, murmrAppend, murmrFlush, type MurmrServerOptions, type MurmrTestServer } from '@utter/testing';
 import { apiKeyEnv, murmr, predictGenerations, type MurmrOptions } from './index.js';
 
 const servers: MurmrTestServer[] = [];
@@ -11,38 +11,12 @@ async function server(options: MurmrServerOptions = {}): Promise<MurmrTestServer
   return s;
 }
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 function provider(s: MurmrTestServer, options: MurmrOptions = {}) {
   return murmr({ apiKey: s.apiKey, baseUrl: s.baseUrl, ...options });
-}
-function connect(p: ReturnType<typeof murmr>): Promise<SpeechConnection> {
-  return p.connect({ signal: new AbortController().signal });
-}
-async function connectError(p: ReturnType<typeof murmr>): Promise<SpeechError> {
-  const e = await connect(p).then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(SpeechError);
-  return e as SpeechError;
-}
-/** Collects events until `utterance-done` of `id` or `closed`. */
-function until(conn: SpeechConnection, stop: (e: ConnectionEvent) => boolean): Promise<ConnectionEvent[]> {
-  return new Promise((resolve) => {
-    const out: ConnectionEvent[] = [];
-    const sub = conn.events.subscribe({
-      next: (e) => {
-        out.push(e);
-        if (stop(e)) {
-          queueMicrotask(() => sub.unsubscribe());
-          resolve(out);
-        }
-      },
-      complete: () => resolve(out),
-    });
-  });
 }
 const samplesOf = (events: ConnectionEvent[], segmentId?: number): number =>
   events.reduce((n, e) => n + (e.type === 'audio' && (segmentId === undefined || e.segmentId === segmentId) ? e.pcm.length : 0), 0);
@@ -86,8 +60,8 @@ describe('murmr adapter against the murmr test server', () => {
   for (const audioMode of ['binary', 'base64'] as const) {
     it(`speaks segments with exact audio, segment and utterance acks (${audioMode})`, async () => {
       const s = await server();
-      const conn = await connect(provider(s, { audioMode }));
-      const done = until(conn, (e) => e.type === 'utterance-done');
+      const conn = await connectTo(provider(s, { audioMode }));
+      const done = eventsUntil(conn, (e) => e.type === 'utterance-done');
       const seg0 = 'Hello there. ';
       const seg1 = 'This second segment is long enough to be generated in parts, twice or more; really it is';
       conn.send({ utteranceId: 'u1', segmentId: 0, text: seg0 });
@@ -110,15 +84,15 @@ describe('murmr adapter against the murmr test server', () => {
 
   it('runs many replies on one connection, and an empty reply completes at once', async () => {
     const s = await server();
-    const conn = await connect(provider(s));
+    const conn = await connectTo(provider(s));
     for (let i = 0; i < 3; i++) {
-      const done = until(conn, (e) => e.type === 'utterance-done');
+      const done = eventsUntil(conn, (e) => e.type === 'utterance-done');
       conn.send({ utteranceId: `u${i}`, segmentId: 0, text: `Reply number ${i}.` });
       conn.finish(`u${i}`);
       const events = await done;
       expect(samplesOf(events)).toBe(expectedSamples(`Reply number ${i}.`));
     }
-    const empty = until(conn, (e) => e.type === 'utterance-done');
+    const empty = eventsUntil(conn, (e) => e.type === 'utterance-done');
     conn.finish('none');
     expect((await empty).map((e) => e.type)).toEqual(['utterance-done']);
     expect(s.connectionCount).toBe(1);
@@ -127,7 +101,7 @@ describe('murmr adapter against the murmr test server', () => {
 
   it('keeps alive with ping/pong and closes cleanly', async () => {
     const s = await server();
-    const conn = await connect(provider(s));
+    const conn = await connectTo(provider(s));
     const all = firstValueFrom(conn.events.pipe(toArray()));
     conn.keepAlive?.();
     await s.waitFor(() => s.received.filter((m) => (m.json as { type?: string }).type === 'ping').length >= 1);
@@ -135,17 +109,12 @@ describe('murmr adapter against the murmr test server', () => {
     expect(await all).toEqual([{ type: 'closed' }]);
   });
 
-  it('without a key: a provider is created and connect() rejects with auth naming the variable', async () => {
-    const saved = process.env[apiKeyEnv];
-    delete process.env[apiKeyEnv];
-    try {
-      const p = murmr();
-      const e = await connectError(p);
-      expect(e.code).toBe('auth');
-      expect(e.message).toContain('MURMR_API_KEY');
-    } finally {
-      if (saved !== undefined) process.env[apiKeyEnv] = saved;
-    }
+  it('without a key: a provider is created and connectTo() rejects with auth naming the variable', async () => {
+    vi.stubEnv(apiKeyEnv, undefined);
+    const p = murmr();
+    const e = await connectError(p);
+    expect(e.code).toBe('auth');
+    expect(e.message).toContain('MURMR_API_KEY');
   });
 
   it('a bad key is close 4002 -> auth, without the key in the error', async () => {
@@ -170,8 +139,8 @@ describe('murmr adapter against the murmr test server', () => {
     ['server', 'provider', 4005],
   ] as const)('%s fault closes the connection with a typed error', async (kind, code, closeCode) => {
     const s = await server({ faults: { error: kind } });
-    const conn = await connect(provider(s));
-    const events = until(conn, (e) => e.type === 'closed');
+    const conn = await connectTo(provider(s));
+    const events = eventsUntil(conn, (e) => e.type === 'closed');
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     const last = (await events).at(-1);
     expect(last?.type).toBe('closed');
@@ -182,8 +151,8 @@ describe('murmr adapter against the murmr test server', () => {
 
   it('text too long is a typed error', async () => {
     const s = await server({ faults: { error: 'text-too-long' } });
-    const conn = await connect(provider(s));
-    const events = until(conn, (e) => e.type === 'closed');
+    const conn = await connectTo(provider(s));
+    const events = eventsUntil(conn, (e) => e.type === 'closed');
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     const last = (await events).at(-1) as { error?: SpeechError };
     expect(last.error?.code).toBe('text-too-long');
@@ -191,8 +160,8 @@ describe('murmr adapter against the murmr test server', () => {
 
   it('a malformed frame is a protocol error, not a crash', async () => {
     const s = await server({ faults: { malformedFrame: true } });
-    const conn = await connect(provider(s));
-    const events = until(conn, (e) => e.type === 'closed');
+    const conn = await connectTo(provider(s));
+    const events = eventsUntil(conn, (e) => e.type === 'closed');
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello.' });
     const last = (await events).at(-1) as { error?: SpeechError };
     expect(last.error?.code).toBe('protocol');
@@ -200,8 +169,8 @@ describe('murmr adapter against the murmr test server', () => {
 
   it('a dropped connection is a retryable connection error', async () => {
     const s = await server({ faults: { dropAfterChunks: 2 } });
-    const conn = await connect(provider(s));
-    const events = until(conn, (e) => e.type === 'closed');
+    const conn = await connectTo(provider(s));
+    const events = eventsUntil(conn, (e) => e.type === 'closed');
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'Hello there, how are you?' });
     const last = (await events).at(-1) as { error?: SpeechError };
     expect(last.error?.code).toBe('connection');

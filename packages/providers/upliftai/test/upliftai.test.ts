@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SpeechError } from '@utter/core';
 import { expectedSamples, generatePcm, createUpliftServer, type UpliftTestServer, type UpliftServerOptions, collectConnectionEvents, exposedText } from '@utter/testing';
 import { upliftai, apiKeyEnv, splitText, type UpliftAiOptions } from '../src/index.js';
@@ -13,15 +13,8 @@ async function server(options: UpliftServerOptions = {}): Promise<UpliftTestServ
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-let savedEnv: string | undefined;
-beforeEach(() => {
-  savedEnv = process.env[apiKeyEnv];
-  delete process.env[apiKeyEnv];
-});
-afterEach(() => {
-  if (savedEnv === undefined) delete process.env[apiKeyEnv];
-  else process.env[apiKeyEnv] = savedEnv;
-});
+beforeEach(() => vi.stubEnv(apiKeyEnv, undefined));
+afterEach(() => vi.unstubAllEnvs());
 
 function provider(s: UpliftTestServer, options: UpliftAiOptions = {}) {
   return upliftai({ apiKey: s.apiKey, baseUrl: s.baseUrl, ...options });
@@ -186,7 +179,7 @@ describe('upliftai adapter', () => {
   it('without a key, still returns a provider whose connect() rejects with auth naming UPLIFTAI_API_KEY', async () => {
     const p = upliftai();
     await expect(p.connect({ signal: signal() })).rejects.toSatisfy((e: unknown) => SpeechError.is(e, 'auth') && /UPLIFTAI_API_KEY/.test((e as Error).message));
-    process.env[apiKeyEnv] = 'from-env-key-123';
+    vi.stubEnv(apiKeyEnv, 'from-env-key-123');
     const s = await server({ apiKey: 'from-env-key-123' });
     const conn = await upliftai({ baseUrl: s.baseUrl }).connect({ signal: signal() });
     conn.close();

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createMunsitServer, type MunsitTestServer, type MunsitServerOptions } from './munsit.js';
 import { expectedSamples } from '../base/pcm.js';
+import { eventually } from '../adapter-helpers.js';
 
 const servers: MunsitTestServer[] = [];
 async function start(options: MunsitServerOptions = {}): Promise<MunsitTestServer> {
@@ -33,13 +34,7 @@ function open(url: string): Promise<{ ws: WebSocket; frames: Frame[]; closed: Pr
 }
 const send = (ws: WebSocket, v: unknown) => ws.send(JSON.stringify(v));
 /** Waits for a condition on client-side state (the server's waitFor only wakes on server events). */
-async function until(predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 50_000; i++) {
-    if (predicate()) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  throw new Error('condition not met');
-}
+const until = (predicate: () => boolean): Promise<void> => eventually(predicate, 50_000);
 
 describe('Munsit test server', () => {
   it('speaks the documented flow: init -> connectionInitialized, untyped audio, isFinal per flush', async () => {

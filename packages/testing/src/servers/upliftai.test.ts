@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createUpliftServer, type UpliftTestServer, type UpliftServerOptions } from './upliftai.js';
 import { expectedSamples } from '../base/pcm.js';
+import { eventually } from '../adapter-helpers.js';
 
 const servers: UpliftTestServer[] = [];
 async function start(options: UpliftServerOptions = {}): Promise<UpliftTestServer> {
@@ -27,13 +28,7 @@ function open(url: string, key?: string): Promise<{ ws: WebSocket; frames: Frame
 }
 const send = (ws: WebSocket, v: unknown) => ws.send(JSON.stringify(v));
 /** Waits for a condition on client-side state (the server's waitFor only wakes on server events). */
-async function until(predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 50_000; i++) {
-    if (predicate()) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  throw new Error('condition not met');
-}
+const until = (predicate: () => boolean): Promise<void> => eventually(predicate, 50_000);
 
 describe('Uplift AI test server', () => {
   it('sends ready, then per-request audio_start/audio/audio_end, interleaved across requests', async () => {
