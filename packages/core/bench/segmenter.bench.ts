@@ -24,23 +24,13 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { createSegmenter } from '../src/segmenter/index.js';
 import type { Segment, SegmenterOptions } from '../src/segmenter/index.js';
-import { CHUNKINGS, type Chunking, type Counts, canonicalSet, chunkText, f1, llmTokens, locate, score } from '../src/segmenter/fixtures/index.js';
+import { CHUNKINGS, type Chunking, type Counts, canonicalSet, chunkText, f1, llmTokens, locate, rng, score } from '../src/segmenter/fixtures/index.js';
 import { PARSED, runOurs } from '../src/segmenter/fixtures/run.js';
 
 const require = createRequire(import.meta.url);
 
 // ------------------------------------------------------------------ corpus
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SENTENCES = [
   'Sure, I can help with that.',
