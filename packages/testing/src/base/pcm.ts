@@ -16,6 +16,24 @@ export interface PcmOptions {
   readonly frequencyHz?: number;
   /** Peak amplitude, 0..32767. Default 1 000 (quiet). */
   readonly amplitude?: number;
+  /**
+   * Tag the audio with this generation id (a positive integer, see {@link generationTag}): every
+   * sample of the block that stands for character `i` holds `generationTag(generation, i)` instead of
+   * a tone, so a test can decode from the audio alone which generation and which character it hears,
+   * and two renderings of the same text never have the same samples (as with real neural TTS).
+   */
+  readonly generation?: number;
+}
+
+/** How many generation ids the sample tags tell apart (ids are taken modulo this). */
+export const GENERATION_TAGS = 120;
+
+/**
+ * The sample value of character `index` of generation `generation`: bits 8..14 hold
+ * `generation mod 120 + 1`, bits 0..7 hold `index mod 256` (always positive, never 0).
+ */
+export function generationTag(generation: number, index: number): number {
+  return ((((generation % GENERATION_TAGS) + GENERATION_TAGS) % GENERATION_TAGS) + 1) * 256 + (index & 0xff);
 }
 
 /** Default milliseconds of test audio per character. */
@@ -51,6 +69,12 @@ export function generatePcm(text: string, options: PcmOptions = {}): Int16Array 
   const freq = options.frequencyHz ?? 440;
   const amp = Math.max(0, Math.min(32_767, options.amplitude ?? 1_000));
   const out = new Int16Array(expectedSamples(text, options));
+  if (options.generation !== undefined) {
+    const perChar = ((options.msPerChar ?? DEFAULT_MS_PER_CHAR) * rate) / 1000;
+    const chars = countChars(text);
+    for (let i = 0; i < chars; i++) out.fill(generationTag(options.generation, i), Math.round(i * perChar), Math.round((i + 1) * perChar));
+    return out;
+  }
   const step = (2 * Math.PI * freq) / rate;
   for (let i = 0; i < out.length; i++) out[i] = Math.round(amp * Math.sin(i * step));
   return out;

@@ -44,6 +44,8 @@ export interface UpgradeRecord {
 
 /** One synthesis the server ran: what text it turned into audio and how it ended. */
 export interface Generation {
+  /** 1-based, in the server's generation order; tags the generation's audio (see `generationTag`). */
+  readonly id: number;
   readonly connectionId: number;
   /** The context / request id the generation belongs to, when the protocol has one. */
   readonly key?: string;

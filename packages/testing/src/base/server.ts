@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { normalizeErrorFault, normalizeMalformedFault, type FaultOptions, type ProviderErrorKind } from './faults.js';
+import { generatePcm } from './pcm.js';
 import type { Generation, ReceivedMessage, UpgradeRecord, Violation } from './recorder.js';
 
 /** The API key every test server accepts unless told otherwise. */
@@ -319,10 +320,19 @@ export abstract class BaseTestServer<S> implements TestServer {
 
   /** Records a new generation and returns it (update `samplesSent`/`status` as it runs). */
   protected startGeneration(conn: TestConnection<S>, text: string, samples: number, key?: string): Generation {
-    const gen: Generation = { connectionId: conn.id, ...(key === undefined ? {} : { key }), text, samples, samplesSent: 0, status: 'streaming' };
+    const gen: Generation = { id: this.generations.length + 1, connectionId: conn.id, ...(key === undefined ? {} : { key }), text, samples, samplesSent: 0, status: 'streaming' };
     this.generations.push(gen);
     this.changed();
     return gen;
+  }
+
+  /**
+   * Synthesizes `text` as a new recorded generation: tagged test audio (see `generatePcm`'s
+   * `generation`), so that every rendering differs and a test can decode what the listener heard.
+   */
+  protected synthesize(conn: TestConnection<S>, text: string, sampleRate: number, key?: string): { readonly generation: Generation; readonly pcm: Int16Array } {
+    const pcm = generatePcm(text, { sampleRate, msPerChar: this.msPerChar, generation: this.generations.length + 1 });
+    return { generation: this.startGeneration(conn, text, pcm.length, key), pcm };
   }
 
   /** Marks a generation ended. */

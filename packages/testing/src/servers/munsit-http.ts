@@ -214,8 +214,9 @@ export class MunsitHttpTestServer {
       return;
     }
     const rate = request.sample_rate ?? 24_000;
-    const pcm = generatePcm(request.text, { sampleRate: rate, msPerChar: this.options.msPerChar ?? 60 });
-    const gen: Generation = { connectionId: 0, key: `http-${record.id}`, text: request.text, samples: pcm.length, samplesSent: 0, status: 'streaming' };
+    const id = this.generations.length + 1;
+    const pcm = generatePcm(request.text, { sampleRate: rate, msPerChar: this.options.msPerChar ?? 60, generation: id });
+    const gen: Generation = { id, connectionId: 0, key: `http-${record.id}`, text: request.text, samples: pcm.length, samplesSent: 0, status: 'streaming' };
     this.generations.push(gen);
     record.status = 200;
     res.writeHead(200, { 'content-type': `audio/raw;codec=pcm16;rate=${rate};channels=1` });

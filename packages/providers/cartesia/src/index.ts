@@ -1,0 +1,2 @@
+/** @packageDocumentation `@utter/cartesia` (work in progress). */
+export {};

@@ -1,0 +1,2 @@
+/** @packageDocumentation `@utter/deepgram` (work in progress). */
+export {};

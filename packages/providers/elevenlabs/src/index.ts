@@ -1,0 +1,2 @@
+/** @packageDocumentation `@utter/elevenlabs` (work in progress). */
+export {};

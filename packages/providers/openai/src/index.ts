@@ -1,0 +1,2 @@
+/** @packageDocumentation `@utter/openai` (work in progress). */
+export {};

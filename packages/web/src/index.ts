@@ -1,0 +1,2 @@
+/** @packageDocumentation `@utter/web` (work in progress). */
+export {};
