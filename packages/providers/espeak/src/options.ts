@@ -4,9 +4,11 @@ import { z } from 'zod';
 /** Options of {@link espeak}. Every field is optional. */
 export interface EspeakOptions {
   /**
-   * eSpeak voice: a language (`"en-us"`, `"en-gb"`, `"fr"`, `"de"`), optionally with a variant
-   * (`"en-us+f3"`, `"en+m2"`). Default `"en-us"`. Unknown voices make `connect()`/`warmup()` reject
-   * with a SpeechError `invalid-input`. See `listVoices()` for what is available.
+   * eSpeak voice: any language code or voice identifier that `listVoices()` reports (`"en-us"`,
+   * `"en-gb"`, `"fr-fr"`, `"zh"`, `"gmw/en-GB-x-rp"`), optionally with a variant (`"en-us+f3"`,
+   * `"en+m2"`). A language code is spoken by the voice that lists it with the best priority.
+   * Default `"en-us"`. Unknown voices make `connect()`/`warmup()` reject with a SpeechError
+   * `invalid-input`.
    */
   readonly voice?: string;
   /** Speaking rate in words per minute, 80..450. Default 175. */

@@ -23,6 +23,7 @@
  * reads it (Atomics) after every chunk of about 100 ms of audio and returns `true` to stop the engine.
  */
 import { parentPort } from 'node:worker_threads';
+import { selectVoice } from './voices.mjs';
 
 if (!parentPort) throw new Error('@utter/espeak: worker.mjs must run in a worker thread');
 const port = parentPort;
@@ -49,7 +50,7 @@ async function init(message) {
     port.postMessage({ type: 'init-error', reason: 'engine', message: errorMessage(error) });
     return;
   }
-  const code = engine.set_voice(message.voice);
+  const code = selectVoice(engine, message.voice);
   if (code !== 0) {
     port.postMessage({
       type: 'init-error',
