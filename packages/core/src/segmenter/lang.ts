@@ -25,7 +25,7 @@ const TABLES: Record<string, LangTable> = {
     never: 'e.g i.e viz cf vs mr mrs messrs dr prof rev hon mssrs mmes',
     title:
       'ms st mt ft gen col capt lt sgt maj cmdr adm gov sen rep pres supt insp det approx ca sr jr fr pvt cpl brig',
-    numeric: 'no nos nr fig figs vol vols p pp ch chap sec sect art eq eqs ex tel ext op para cat ref appx pg',
+    numeric: 'no nos nr n° nº fig figs vol vols p pp ch chap sec sect art eq eqs ex tel ext op para cat ref appx pg',
     suffix:
       'etc inc ltd co corp llc plc bros esq dept univ assn est al a.m p.m ave blvd rd ph.d m.d b.a m.a b.sc m.sc d.c jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun min hr hrs sq oz lb lbs yr yrs mo mos wk govt intl natl misc e.v ibid',
   },
@@ -38,7 +38,7 @@ const TABLES: Record<string, LangTable> = {
   },
   fr: {
     never: 'mme mlle mm cf p.ex ex env c.-à-d dr pr st ste me',
-    numeric: 'n p vol chap art fig no t',
+    numeric: 'n n° p vol chap art fig no t',
     suffix: 'etc apr j.-c cie éd janv févr avr juil sept oct nov déc',
   },
   es: {
@@ -217,6 +217,20 @@ const MONTHS = new Set(
   ).split(/\s+/),
 );
 
+/** Prepositions that open a fronted time or place phrase, per language (lower case). */
+const PREPOSITIONS: Record<string, ReadonlySet<string>> = Object.fromEntries(
+  Object.entries({
+    en: 'at by before after until till around since from about near on in',
+    de: 'um gegen ab bis seit vor nach am im',
+    fr: 'à vers dès avant après depuis',
+    es: 'a hacia desde hasta antes después',
+    it: 'alle verso dalle fino prima dopo',
+    pt: 'às até desde antes depois',
+    nl: 'om tot vanaf sinds voor na',
+  }).map(([k, v]) => [k, new Set(v.split(' '))]),
+);
+const ALL_PREPOSITIONS: ReadonlySet<string> = new Set(Object.values(PREPOSITIONS).flatMap((x) => [...x]));
+
 /** Resolved abbreviation lookup for one language setting. @internal */
 export interface LanguageData {
   /** Primary subtag, or `undefined` for "any language" (union of all tables). */
@@ -225,6 +239,8 @@ export interface LanguageData {
   readonly ordinals: boolean;
   /** First parts of abbreviations with inner periods ("p" of "p.ej"), for spaced forms ("p. ej."). */
   readonly compoundHeads: ReadonlySet<string>;
+  /** Prepositions (lower case) that start a fronted phrase ("At 5 a.m."), not a sentence. */
+  readonly prepositions: ReadonlySet<string>;
 }
 
 const cache = new Map<string, LanguageData>();
@@ -285,6 +301,7 @@ export function getLanguageData(language: string | undefined, extra: readonly st
     language,
     abbreviations: map,
     compoundHeads,
+    prepositions: language !== undefined && PREPOSITIONS[language] ? PREPOSITIONS[language] : ALL_PREPOSITIONS,
     ordinals: language !== undefined && ORDINAL_LANGS.has(language),
   };
   cache.set(key, data);

@@ -12,8 +12,10 @@ function releases(deltas: string[], options: SegmenterOptions = { granularity: '
 }
 
 describe('release timing', () => {
-  it('releases a period after an ordinary word when the space arrives', () => {
-    expect(releases(['Hello world.', ' ', 'Next'])).toEqual([[], ['Hello world. '], [], ['Next']]);
+  it('releases a period after an ordinary word when the character after its space arrives', () => {
+    // ". " could still go on as a spaced ellipsis (". . ."): the next character decides
+    expect(releases(['Hello world.', ' ', 'Next'])).toEqual([[], [], ['Hello world. '], ['Next']]);
+    expect(releases(['Hello world.', ' N', 'ext'])).toEqual([[], ['Hello world. '], [], ['Next']]);
   });
 
   it('releases ? and ! followed by a space at once', () => {
@@ -31,7 +33,7 @@ describe('release timing', () => {
   });
 
   it('waits for the next word after a known abbreviation only', () => {
-    expect(releases(['Dr.', ' ', 'Sm', 'ith', ' is', ' here.', ' '])).toEqual([[], [], [], [], [], [], ['Dr. Smith is here. '], []]);
+    expect(releases(['Dr.', ' ', 'Sm', 'ith', ' is', ' here.', ' '])).toEqual([[], [], [], [], [], [], [], ['Dr. Smith is here. ']]);
     // suffix abbreviation: a lower-case next word decides at once; a capitalized one once it is
     // complete (it could be a month: "Mon. Jan. 6")
     expect(releases(['at Acme Inc.', ' ', 'T', 'hey', ' ok'])).toEqual([[], [], [], [], ['at Acme Inc. '], ['They ok']]);
@@ -39,15 +41,15 @@ describe('release timing', () => {
   });
 
   it('does not wait after a period in a number, URL or file name', () => {
-    expect(releases(['Pi is 3.', '14. ', 'Ok'])).toEqual([[], ['Pi is 3.14. '], [], ['Ok']]);
-    expect(releases(['See example.', 'com. ', 'Ok'])).toEqual([[], ['See example.com. '], [], ['Ok']]);
-    expect(releases(['I saw it.', ' ', 'Ok'])).toEqual([[], ['I saw it. '], [], ['Ok']]);
+    expect(releases(['Pi is 3.', '14. ', 'Ok'])).toEqual([[], [], ['Pi is 3.14. '], ['Ok']]);
+    expect(releases(['See example.', 'com. ', 'Ok'])).toEqual([[], [], ['See example.com. '], ['Ok']]);
+    expect(releases(['I saw it.', ' ', 'Ok'])).toEqual([[], [], ['I saw it. '], ['Ok']]);
   });
 
   it('handles a surrogate pair split across pushes', () => {
     const all = releases(['Hi \ud83d', '\ude00 there. ', 'Bye']);
     expect(all.flat().join('')).toBe('Hi 😀 there. Bye');
-    expect(all[1]).toEqual(['Hi 😀 there. ']);
+    expect(all[2]).toEqual(['Hi 😀 there. ']);
   });
 
   it('end() flushes the rest and resets for the next utterance', () => {
@@ -55,7 +57,7 @@ describe('release timing', () => {
     expect(s.push('One. Two')).toHaveLength(1);
     const end = s.end();
     expect(end.map((x) => [x.text, x.reason, x.start])).toEqual([['Two', 'end', 5]]);
-    const next = s.push('Again. ');
+    const next = s.push('Again. A');
     expect(next.map((x) => [x.text, x.start, x.index])).toEqual([['Again. ', 0, 0]]);
   });
 
@@ -127,7 +129,7 @@ describe('speech policy (default)', () => {
 
   it('can disable the early release', () => {
     const s = createSegmenter({ firstSegmentMinLength: false });
-    expect(s.push('Well, the capital of France is Paris, which is big. ').map((x) => x.reason)).toEqual(['sentence']);
+    expect(s.push('Well, the capital of France is Paris, which is big. A').map((x) => x.reason)).toEqual(['sentence']);
   });
 
   it('merges very short sentences after the first', () => {

@@ -187,6 +187,19 @@ function looksAbbreviated(token: string): boolean {
 }
 const WAIT = null;
 
+function isAsciiDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+/** List bullets that may precede an inline enumerator ("• 9.", "⁃10."). */
+function isBullet(c: number): boolean {
+  return c === 0x2022 || c === 0x2043 || c === 0x2023 || c === 0x25e6 || c === 0x25aa || c === 0x25cf;
+}
+
 let wordSegmenter: Intl.Segmenter | undefined;
 
 
@@ -224,6 +237,11 @@ class StreamingSegmenter implements Segmenter {
   private classAt = -1;
   private tokenCache = '';
   private classCache: PeriodClass = 'cut';
+  // inline list: the last enumerator seen ("1.", "b)", "• 9."), to cut before the next one
+  private listKind = 0; // 0 none, 1 number, 2 letter
+  private listValue = 0;
+  private listDelim = 0; // 1 ".", 2 ".)", 3 ")"
+  private listBullet = 0;
   // output
   private cuts = 0;
   private index = 0;
@@ -290,6 +308,7 @@ class StreamingSegmenter implements Segmenter {
     this.held = null;
     this.out = [];
     this.classAt = -1;
+    this.listKind = 0;
   }
 
   // ---------------------------------------------------------------- pending text
@@ -458,7 +477,14 @@ class StreamingSegmenter implements Segmenter {
           if (f & OPEN) {
             this.quoteDepth++;
             if (c === 0xab) this.guillemets++;
-          } else if (f & CLOSER) this.closeQuote(c);
+          } else if (f & CLOSER) {
+            if (c === 0x29) {
+              const en = this.onEnumerator(p, eof);
+              if (en === 'wait') return;
+              if (en !== 'none') continue;
+            }
+            this.closeQuote(c);
+          }
           this.pos = p + 1;
           ok = true;
         }
@@ -836,8 +862,26 @@ class StreamingSegmenter implements Segmenter {
 
   private onTerminal(p: number, eof: boolean, greekQuestion: boolean): boolean {
     const len = this.len;
+    if (!greekQuestion && this.cc(p) === 0x2e) {
+      const en = this.onEnumerator(p, eof);
+      if (en !== 'none') return en !== 'wait';
+      // an ellipsis in brackets ("[...]", "(…)") marks an omission, never a sentence end
+      const open = this.cc(p - 1);
+      if (open === 0x5b || open === 0x28) {
+        let k = p;
+        while (k < len && (this.cc(k) === 0x2e || this.cc(k) === 0x2026)) k++;
+        if (k >= len && !eof) return false;
+        if (k - p >= 2 && (this.cc(k) === 0x5d || this.cc(k) === 0x29)) {
+          this.pos = k;
+          return true;
+        }
+      }
+    }
     let j = p;
     let strong = greekQuestion;
+    let exclaim = false;
+    let spacedDots = false;
+    let bracketClosed = false;
     let dots = 0;
     let ellipsis = false;
     let unambiguous = greekQuestion;
@@ -853,16 +897,33 @@ class StreamingSegmenter implements Segmenter {
         if (fl & TERM) {
           if (d === 0x2e) dots++;
           else if (d === 0x2026) ellipsis = true;
-          if (isStrongTerminal(d)) strong = true;
+          if (isStrongTerminal(d)) {
+            strong = true;
+            if (d === 0x21 || d === 0x3f) exclaim = true;
+          }
           if (isUnambiguousTerminal(d)) unambiguous = true;
           if (isCjkFullStop(d)) cjkStop = true;
           j++;
         } else if (fl & CLOSER) {
-          if (isQuoteCloser(d) || d === 0x29) {
+          if (isQuoteCloser(d) || d === 0x29 || d === 0x5d) {
             if (isQuoteCloser(d)) quoteClosed = true;
+            else bracketClosed = true;
             if (depth > 0) depth--;
             if (d === 0xbb && guil > 0) guil--;
           }
+          j++;
+        } else if (d === 0x20 && this.cc(j - 1) === 0x2e) {
+          // a spaced ellipsis: ". . ." (one space between the dots)
+          if (j + 1 >= len) {
+            // ". " may go on as a spaced ellipsis (". . ."): decided by the next character
+            if (!eof) return false;
+            break;
+          }
+          if (this.cc(j + 1) !== 0x2e) break;
+          const after = this.cc(j + 2);
+          if (j + 2 >= len && !eof) return false;
+          if (!(j + 2 >= len || after === 0x2e || after === 0x20 || FLAGS[after]! & (WS | CLOSER))) break;
+          spacedDots = true;
           j++;
         } else if (d === 0x3c && j + 1 >= len && !eof) {
           return false;
@@ -931,12 +992,24 @@ class StreamingSegmenter implements Segmenter {
       }
       const end = w;
       if (nl || unambiguous) return this.finishCut(end, depth, guil);
-      let cls: PeriodClass | 'ellipsis' | 'quoted';
-      if (strong) cls = quoteClosed ? 'quoted' : 'cut';
-      else if (ellipsis) cls = 'ellipsis';
+      let cls: PeriodClass | 'ellipsis' | 'quoted' | 'exclaim';
+      if (spacedDots) {
+        const spaced = this.spacedEllipsis(p, dots, w, eof);
+        if (spaced === WAIT) return false;
+        if (spaced < 0) {
+          this.commitQuotes(depth, guil);
+          this.pos = j;
+          return true;
+        }
+        return this.finishCut(spaced, depth, guil);
+      }
+      if (strong) cls = quoteClosed || bracketClosed ? 'quoted' : exclaim ? 'exclaim' : 'cut';
+      else if (ellipsis) cls = bracketClosed ? 'quoted' : 'ellipsis';
       else {
         cls = this.classifyPeriod(p);
-        if (cls === 'cut' && quoteClosed) cls = 'quoted';
+        if (cls === 'cut' && (quoteClosed || bracketClosed)) cls = 'quoted';
+        // "At 5 a.m. Mr. Smith went": a preposition and a time are a fronted phrase, not a sentence
+        if (cls === 'suffix' && this.isFrontedPhrase(p)) cls = 'never';
         // a short token may start a spaced abbreviation ("p. ej.", "т. д."): look at the next word
         if (cls !== 'never' && this.lastToken.length <= 4 && this.o.lang.compoundHeads.has(this.lastToken.toLowerCase())) {
           if (w - j >= MAX_WS_LOOKAHEAD) return this.finishCut(w, depth, guil);
@@ -990,7 +1063,23 @@ class StreamingSegmenter implements Segmenter {
     return true;
   }
 
-  private decide(cls: PeriodClass | 'ellipsis' | 'quoted', next: Next): boolean {
+  /**
+   * A spaced ellipsis (". . ." or ". . . ."), whose dots start at `p` and whose whitespace ends
+   * at `w`: where to cut, or -1 for no cut. Three spaced dots mark an omission inside a sentence;
+   * four are a period and an omission. A period attached to its word followed by three spaced dots
+   * ("compounds. . . . The") ends the sentence at that period; the omission starts the next one.
+   */
+  private spacedEllipsis(p: number, dots: number, w: number, eof: boolean): number | null {
+    const next = this.nextWord(w, eof, false);
+    if (next === WAIT) return WAIT;
+    if (next.kind === 'end') return w;
+    const upper = isLetter(next.first) && !isLower(next.first);
+    if (!upper || dots < 4) return -1;
+    const attached = p > 0 && isWordChar(this.cpb(p));
+    return attached ? p + 2 : w;
+  }
+
+  private decide(cls: PeriodClass | 'ellipsis' | 'quoted' | 'exclaim', next: Next): boolean {
     if (next.kind === 'end') return true;
     const f = next.first;
     const letter = isLetter(f);
@@ -1004,6 +1093,9 @@ class StreamingSegmenter implements Segmenter {
       case 'ellipsis':
       case 'quoted':
         return upper;
+      case 'exclaim':
+        // "Yahoo! in the ...": an exclamation or question mark before a lower-case word is inside the sentence
+        return !lower;
       case 'title':
       case 'initial':
         return upper && next.word.length > 0 && isStarter(next.word) && !(next.word.length === 1 && next.dotAfter);
@@ -1128,6 +1220,27 @@ class StreamingSegmenter implements Segmenter {
   }
 
   /**
+   * True when the pending sentence up to the period at `p` is at most three words, starts with a
+   * preposition of the language and holds a number ("At 5 a.m.", "Gegen 9 Uhr."): a fronted time
+   * phrase, not a sentence.
+   */
+  private isFrontedPhrase(p: number): boolean {
+    const from = this.firstContent;
+    if (from < 0 || p - from > 32) return false;
+    let words = 0;
+    let firstEnd = -1;
+    let digit = false;
+    for (let k = from; k < p; k++) {
+      if (isAsciiDigit(this.cc(k))) digit = true;
+      const ws = (FLAGS[this.cc(k)]! & WS) !== 0;
+      if (!ws && (k === from || FLAGS[this.cc(k - 1)]! & WS)) words++;
+      if (ws && firstEnd < 0) firstEnd = k;
+    }
+    if (words > 3 || firstEnd < 0 || !digit) return false;
+    return this.o.lang.prepositions.has(this.sub(from, firstEnd).toLowerCase());
+  }
+
+  /**
    * True when the number token at `s` follows a word that makes it a German ordinal ("am 3.",
    * "das 21."): in languages that write ordinals with a period, or when no language is set.
    */
@@ -1141,12 +1254,67 @@ class StreamingSegmenter implements Segmenter {
     return ORDINAL_CUES.has(this.sub(t, s - 1).toLowerCase());
   }
 
+  /**
+   * An enumerator ("1.", "1.)", "2)", "b.", "• 10.") whose delimiter starts at `p`: at a segment
+   * or line start it starts an inline list (`start`); when it continues the list (next number or
+   * letter, same delimiter and bullet) it ends the item before it (`cut`, before the marker).
+   */
+  private onEnumerator(p: number, eof: boolean): 'none' | 'wait' | 'cut' | 'start' {
+    const len = this.len;
+    let e = p + 1;
+    let delim = this.cc(p) === 0x29 ? 3 : 1;
+    if (delim === 1 && this.cc(e) === 0x29) {
+      e++;
+      delim = 2;
+    }
+    let s = p;
+    while (s > 0 && p - s < 4 && isAsciiDigit(this.cc(s - 1))) s--;
+    let kind = 0;
+    let value = 0;
+    if (s < p) {
+      if (p - s > 3 || isWordChar(this.cpb(s))) return 'none';
+      kind = 1;
+      value = Number(this.sub(s, p));
+    } else {
+      const c = this.cc(p - 1);
+      if (!isAsciiLetter(c) || isWordChar(this.cpb(p - 1))) return 'none';
+      kind = 2;
+      value = c;
+      s = p - 1;
+    }
+    let m = s;
+    let bullet = 0;
+    if (isBullet(this.cc(s - 1))) m = s - 1;
+    else if (this.cc(s - 1) === 0x20 && isBullet(this.cc(s - 2))) m = s - 2;
+    if (m < s) bullet = this.cc(m);
+    else if (s > 0 && !(FLAGS[this.cc(s - 1)]! & WS) && this.cc(s - 1) !== 0x28) return 'none';
+    if (e >= len) return eof ? 'none' : 'wait';
+    if (this.cc(e) !== 0x20) return 'none';
+    if (this.isEnumeratorPosition(m)) {
+      this.listKind = kind;
+      this.listValue = value;
+      this.listDelim = delim;
+      this.listBullet = bullet;
+      this.pos = e;
+      return 'start';
+    }
+    if (
+      this.listKind === kind && value === this.listValue + 1 && this.listDelim === delim && this.listBullet === bullet &&
+      m > 0 && FLAGS[this.cc(m - 1)]! & WS
+    ) {
+      this.listValue = value;
+      this.cut(m, 'sentence');
+      return 'cut';
+    }
+    return 'none';
+  }
+
   /** True when a token starting at `s` stands at a line start, segment start or after a colon. */
   private isEnumeratorPosition(s: number): boolean {
     let k = s;
     while (k > 0) {
       const d = this.cc(k - 1);
-      if ((FLAGS[d]! & (WS | NL)) === WS || d === 0x3e || d === 0x28) k--;
+      if ((FLAGS[d]! & (WS | NL)) === WS || d === 0x3e || d === 0x28 || isBullet(d)) k--;
       else break;
     }
     if (k === 0) return true;
