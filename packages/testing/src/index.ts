@@ -10,4 +10,5 @@ export * from './servers/murf.js';
 export * from './servers/munsit.js';
 export * from './servers/munsit-http.js';
 export * from './servers/upliftai.js';
+export * from './servers/openai.js';
 export * from './adapter-helpers.js';
