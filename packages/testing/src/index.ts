@@ -11,4 +11,5 @@ export * from './servers/munsit.js';
 export * from './servers/munsit-http.js';
 export * from './servers/upliftai.js';
 export * from './servers/openai.js';
+export * from './servers/cartesia.js';
 export * from './adapter-helpers.js';

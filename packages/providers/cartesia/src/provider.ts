@@ -47,6 +47,8 @@ interface Context {
 }
 
 const WORD_EPSILON_SECONDS = 0.002;
+/** Seconds to milliseconds, rounded to the microsecond (no float noise), never negative. */
+const toMs = (seconds: number): number => Math.max(0, Math.round(seconds * 1e6) / 1e3);
 
 /**
  * Creates a Cartesia (Sonic) provider over the TTS WebSocket. The key defaults to `CARTESIA_API_KEY`;
@@ -181,7 +183,7 @@ export const cartesia = defineWebSocketProvider({
             const seg = [...c.segments].reverse().find((s) => s.startSample !== undefined && s.startSample <= at) ?? c.segments[0];
             if (!seg || seg.acked) return;
             const base = (seg.startSample ?? 0) / o.sampleRate;
-            const word = { text, startMs: Math.max(0, (startSec - base) * 1000), endMs: Math.max(0, ((end[i] ?? startSec) - base) * 1000) };
+            const word = { text, startMs: toMs(startSec - base), endMs: toMs((end[i] ?? startSec) - base) };
             ctx.emit({ type: 'word', utteranceId: c.utteranceId, segmentId: seg.segmentId, word });
           });
           return;
