@@ -11,7 +11,6 @@ import { asyncScheduler, timer, type Subscription } from 'rxjs';
 import {
   SegmentQueue,
   SpeechError,
-  base64ToPcm16,
   createPcm16Decoder,
   defineWebSocketProvider,
   type ConnectionHandlers,
@@ -89,6 +88,8 @@ export const munsit = defineWebSocketProvider({
     let watchdog: Subscription | undefined;
     let inFlight: { readonly pending: Pending; readonly abort: AbortController } | undefined;
     let disposed = false;
+    /** The socket's audio: Munsit cuts its base64 chunks anywhere, even inside a sample. */
+    const socketAudio = createPcm16Decoder();
     const blank = (p: Pending): boolean => p.skip;
 
     const clearWatchdog = (): void => {
@@ -183,13 +184,14 @@ export const munsit = defineWebSocketProvider({
           if (msg.audio === '') return; // a stray empty final is harmless
           return ctx.protocolError('Munsit sent audio while no text was waiting for it.');
         }
-        const pcm = msg.audio === '' ? new Int16Array(0) : base64ToPcm16(msg.audio);
+        const pcm = msg.audio === '' ? new Int16Array(0) : socketAudio.push(msg.audio);
         if (pcm.length > 0) {
           head.audioReceived = true;
           clearWatchdog();
           ctx.emit({ type: 'audio', utteranceId: head.utteranceId, segmentId: head.segmentId, pcm, sampleRate: msg.sampleRate ?? sampleRateOf(o.outputFormat) });
         }
         if (msg.isFinal === true) {
+          socketAudio.reset(); // a generation's audio ends here: nothing carries over to the next
           clearWatchdog();
           queue.done(head);
           queue.doneWhile(blank);

@@ -37,7 +37,7 @@ describe('munsit adapter over the WebSocket', () => {
     await c.until((e) => e.type === 'utterance-done');
     expect(c.samples('u1', 0)).toBe(samples('مرحبا بكم. '));
     expect(c.samples('u1', 1)).toBe(samples('كيف حالكم اليوم؟'));
-    expect(c.audio('u1', 0)).toEqual(generatePcm('مرحبا بكم. ', { sampleRate: 24_000, msPerChar: 20 }));
+    expect(c.audio('u1', 0)).toEqual(generatePcm('مرحبا بكم. ', { sampleRate: 24_000, msPerChar: 20, generation: s.generations.find((g) => g.text === 'مرحبا بكم. ')?.id ?? 0 }));
     const order = c.events.filter((e) => e.type !== 'audio').map((e) => `${e.type}:${'segmentId' in e ? e.segmentId : ''}`);
     expect(order).toEqual(['segment-done:0', 'segment-done:1', 'utterance-done:']);
     expect(s.upgrades[0]?.path).toBe('/api/v1/websocket/text-to-speech');

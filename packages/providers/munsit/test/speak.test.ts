@@ -19,13 +19,15 @@ async function server(options: MunsitServerOptions = {}): Promise<MunsitTestServ
 const SEG = { granularity: 'sentence', minLength: 0, firstSegmentMinLength: false } as const;
 const TEXT = 'السلام عليكم ورحمة الله. هذا اختبار للنظام. مع السلامة!';
 
-function expectWhole(events: readonly SpeechEvent[], text: string): void {
+function expectWhole(events: readonly SpeechEvent[], text: string, s: MunsitTestServer): void {
   const segments = events.filter((e) => e.type === 'segment');
   expect(segments.map((e) => e.text).join('')).toBe(text);
   const audio = events.filter((e) => e.type === 'audio');
   for (const seg of segments) {
     const got = Buffer.concat(audio.filter((e) => e.segmentId === seg.segmentId).map((e) => Buffer.from(e.pcm.buffer, e.pcm.byteOffset, e.pcm.byteLength)));
-    const want = generatePcm(seg.speakable, { sampleRate: 24_000, msPerChar: 20 });
+    // Each segment's audio is its own complete generation (tagged with its id), whole and alone.
+    const gen = s.generations.find((g) => g.text === seg.speakable && g.status === 'complete');
+    const want = generatePcm(seg.speakable, { sampleRate: 24_000, msPerChar: 20, generation: gen?.id ?? 0 });
     expect(got.equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength))).toBe(true);
   }
   expect(events.at(-1)?.type).toBe('utterance-end');
@@ -37,7 +39,7 @@ describe('munsit with speak()', () => {
     const r = runSpeech(speak(TEXT, { provider: munsit({ apiKey: s.apiKey, baseUrl: s.baseUrl, transport: 'websocket' }), segmenter: SEG }));
     await eventually(() => r.state.done);
     expect(r.state.error).toBeUndefined();
-    expectWhole(r.events, TEXT);
+    expectWhole(r.events, TEXT, s);
     expect(s.violations).toEqual([]);
   });
 
@@ -50,7 +52,7 @@ describe('munsit with speak()', () => {
     await advanceVirtualTime(scheduler, 3000);
     await eventually(() => r.state.done);
     expect(r.state.error).toBeUndefined();
-    expectWhole(r.events, TEXT);
+    expectWhole(r.events, TEXT, s);
     expect(provider.activeTransport).toBe('http');
     expect(s.http.requests.map((q) => (q.body as { text: string }).text).join('')).toBe(
       r.events.filter((e) => e.type === 'segment').map((e) => (e.type === 'segment' ? e.speakable : '')).join(''),

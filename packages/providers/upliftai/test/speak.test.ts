@@ -30,7 +30,7 @@ describe('upliftai with speak()', () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     for (const seg of segments) {
       const got = Buffer.concat(audio.filter((e) => e.segmentId === seg.segmentId).map((e) => Buffer.from(e.pcm.buffer, e.pcm.byteOffset, e.pcm.byteLength)));
-      const want = generatePcm(seg.speakable, { sampleRate: 22_050, msPerChar: 20 });
+      const want = generatePcm(seg.speakable, { sampleRate: 22_050, msPerChar: 20, generation: s.generations.find((g) => g.text === seg.speakable)?.id ?? 0 });
       expect(got.equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength))).toBe(true);
     }
     // The wire did interleave.

@@ -9,7 +9,8 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { normalizeErrorFault, normalizeMalformedFault, type FaultOptions, type ProviderErrorKind } from './faults.js';
-import { generatePcm } from './pcm.js';
+import { generatePcm, pcmToBytes } from './pcm.js';
+import { pcm16ChunkBytes, splitAudioBytes, type AudioByteChunk } from './chunks.js';
 import type { Generation, ReceivedMessage, UpgradeRecord, Violation } from './recorder.js';
 
 /** The API key every test server accepts unless told otherwise. */
@@ -61,6 +62,12 @@ export interface BaseServerOptions {
   readonly msPerChar?: number;
   /** Wait this long between audio chunks (0: only yield to the event loop). Default 0. */
   readonly chunkIntervalMs?: number;
+  /**
+   * Cut audio payloads (base64 chunks, binary frames) at odd byte counts, so that every chunk ends in
+   * the middle of a sample, as real services do (see {@link splitAudioBytes}). Default true: a test
+   * server is no kinder than the service. Set false only to test something else in isolation.
+   */
+  readonly oddChunks?: boolean;
 }
 
 /** The HTTP answer to an upgrade the server refuses. */
@@ -137,6 +144,8 @@ export abstract class BaseTestServer<S> implements TestServer {
   protected readonly msPerChar: number;
   /** Delay between chunks in ms. */
   protected readonly chunkIntervalMs: number;
+  /** Whether audio payloads are cut at odd byte counts. */
+  protected readonly oddChunks: boolean;
 
   private readonly httpServer: http.Server;
   private readonly wss: WebSocketServer;
@@ -154,6 +163,7 @@ export abstract class BaseTestServer<S> implements TestServer {
     this.chunkMs = options.chunkMs ?? 40;
     this.msPerChar = options.msPerChar ?? 60;
     this.chunkIntervalMs = options.chunkIntervalMs ?? 0;
+    this.oddChunks = options.oddChunks ?? true;
     this.emitter.setMaxListeners(0);
     this.httpServer = http.createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade Required');
@@ -333,6 +343,27 @@ export abstract class BaseTestServer<S> implements TestServer {
   protected synthesize(conn: TestConnection<S>, text: string, sampleRate: number, key?: string): { readonly generation: Generation; readonly pcm: Int16Array } {
     const pcm = generatePcm(text, { sampleRate, msPerChar: this.msPerChar, generation: this.generations.length + 1 });
     return { generation: this.startGeneration(conn, text, pcm.length, key), pcm };
+  }
+
+  /**
+   * A generation's audio as wire chunks of about `chunkMs` each: PCM16 little-endian bytes (after
+   * `header`, e.g. a WAV header, when given), cut at odd byte counts unless `oddChunks` is false.
+   * Pass `bytes` instead of `pcm` for another wire encoding (`bytesPerSample` of it per sample).
+   */
+  protected audioChunks(
+    audio: Int16Array | { readonly bytes: Uint8Array; readonly bytesPerSample: number },
+    sampleRate: number,
+    header?: Uint8Array,
+  ): AudioByteChunk[] {
+    const body = audio instanceof Int16Array ? pcmToBytes(audio) : audio.bytes;
+    const bytesPerSample = audio instanceof Int16Array ? 2 : audio.bytesPerSample;
+    const samplesPerChunk = pcm16ChunkBytes(sampleRate, this.chunkMs) / 2;
+    return splitAudioBytes(header === undefined ? body : Buffer.concat([header, body]), {
+      chunkBytes: samplesPerChunk * bytesPerSample,
+      bytesPerSample,
+      headerBytes: header?.byteLength ?? 0,
+      oddSplits: this.oddChunks,
+    });
   }
 
   /** Marks a generation ended. */

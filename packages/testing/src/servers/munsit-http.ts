@@ -8,7 +8,8 @@ import http from 'node:http';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { chunkPcm, generatePcm, pcmToBytes } from '../base/pcm.js';
+import { generatePcm, pcmToBytes } from '../base/pcm.js';
+import { pcm16ChunkBytes, splitAudioBytes } from '../base/chunks.js';
 import type { Generation, Violation } from '../base/recorder.js';
 
 /** Models the test server knows; others get 404. */
@@ -51,6 +52,8 @@ export interface MunsitHttpServerOptions {
   readonly chunkMs?: number;
   readonly msPerChar?: number;
   readonly faults?: MunsitHttpFaults;
+  /** Cut the body's writes at odd byte counts (inside a sample), as the service does. Default true. */
+  readonly oddChunks?: boolean;
   /** Where generations are recorded (shared with the WebSocket server). */
   readonly generations?: Generation[];
   /** Where violations are recorded (shared with the WebSocket server). */
@@ -221,7 +224,7 @@ export class MunsitHttpTestServer {
     record.status = 200;
     res.writeHead(200, { 'content-type': `audio/raw;codec=pcm16;rate=${rate};channels=1` });
     this.changed();
-    const frames = chunkPcm(pcm, rate, this.options.chunkMs ?? 40);
+    const frames = splitAudioBytes(pcmToBytes(pcm), { chunkBytes: pcm16ChunkBytes(rate, this.options.chunkMs ?? 40), oddSplits: this.options.oddChunks ?? true });
     const limit = faults.neverEnd ? Math.max(1, Math.ceil(frames.length / 2)) : frames.length;
     let aborted = false;
     res.on('close', () => {
@@ -236,8 +239,8 @@ export class MunsitHttpTestServer {
       }
       const frame = frames[i];
       if (!frame) break;
-      res.write(pcmToBytes(frame));
-      gen.samplesSent += frame.length;
+      res.write(frame.data);
+      gen.samplesSent += frame.samples;
       this.changed();
       if (faults.dropAfterChunks !== undefined && i + 1 >= faults.dropAfterChunks) {
         gen.status = 'dropped';

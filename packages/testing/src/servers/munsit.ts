@@ -15,7 +15,6 @@
 import { z } from 'zod';
 import { BaseTestServer, type BaseServerOptions, type TestConnection } from '../base/server.js';
 import type { ReceivedMessage } from '../base/recorder.js';
-import { chunkPcm, generatePcm, pcmToBytes } from '../base/pcm.js';
 import type { ProviderErrorKind } from '../base/faults.js';
 import { MunsitHttpTestServer, type MunsitHttpFaults } from './munsit-http.js';
 
@@ -118,6 +117,7 @@ export class MunsitTestServer extends BaseTestServer<MunsitConnectionState> {
       apiKey: this.apiKey,
       chunkMs: this.chunkMs,
       msPerChar: this.msPerChar,
+      oddChunks: this.oddChunks,
       ...(options.httpFaults ? { faults: options.httpFaults } : {}),
       generations: this.generations,
       violations: this.violations,
@@ -255,15 +255,14 @@ export class MunsitTestServer extends BaseTestServer<MunsitConnectionState> {
         const text = st.queue.shift() ?? '';
         const epoch = st.epoch;
         const rate = st.sampleRate;
-        const pcm = generatePcm(text, { sampleRate: rate, msPerChar: this.msPerChar });
-        const gen = this.startGeneration(conn, text, pcm.length);
+        const { generation: gen, pcm } = this.synthesize(conn, text, rate);
         if (st.silent) {
           this.endGeneration(gen, 'stalled');
           continue;
         }
-        const frames = chunkPcm(pcm, rate, this.chunkMs).map((c) => ({
-          samples: c.length,
-          data: { audio: pcmToBytes(c).toString('base64'), sampleRate: rate, isFinal: false },
+        const frames = this.audioChunks(pcm, rate).map((c) => ({
+          samples: c.samples,
+          data: { audio: c.data.toString('base64'), sampleRate: rate, isFinal: false },
         }));
         const outcome = await this.streamAudio(conn, gen, frames, () => st.epoch === epoch);
         if (outcome === 'stalled') {

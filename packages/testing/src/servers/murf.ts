@@ -11,8 +11,8 @@
 import type http from 'node:http';
 import { z } from 'zod';
 import { BaseTestServer, type BaseServerOptions, type TestConnection, type UpgradeRejection } from '../base/server.js';
-import type { Generation, ReceivedMessage } from '../base/recorder.js';
-import { chunkPcm, generatePcm, pcmToBytes, wavHeader } from '../base/pcm.js';
+import type { ReceivedMessage } from '../base/recorder.js';
+import { wavHeader } from '../base/pcm.js';
 import type { ProviderErrorKind } from '../base/faults.js';
 
 /** Murf's streaming formats. */
@@ -287,18 +287,16 @@ export class MurfTestServer extends BaseTestServer<MurfConnectionState> {
     try {
       while (ctx.queue.length > 0 && !conn.closed && !st.stalled) {
         const text = ctx.queue.shift() ?? '';
-        const pcm = generatePcm(text, { sampleRate: st.sampleRate, msPerChar: this.msPerChar });
-        const gen: Generation = this.startGeneration(conn, text, pcm.length, ctx.id);
-        const frames = chunkPcm(pcm, st.sampleRate, this.chunkMs).map((c) => {
-          let bytes = pcmToBytes(c);
-          const needHeader = st.format === 'WAV' && (this.wavHeaderPer === 'context' ? !ctx.headerSent : !st.headerSent);
-          if (needHeader) {
-            ctx.headerSent = true;
-            st.headerSent = true;
-            bytes = Buffer.concat([wavHeader(st.sampleRate), bytes]);
-          }
-          return { samples: c.length, data: { audio: bytes.toString('base64'), ...wire } };
-        });
+        const { generation: gen, pcm } = this.synthesize(conn, text, st.sampleRate, ctx.id);
+        const needHeader = st.format === 'WAV' && (this.wavHeaderPer === 'context' ? !ctx.headerSent : !st.headerSent);
+        if (needHeader) {
+          ctx.headerSent = true;
+          st.headerSent = true;
+        }
+        const frames = this.audioChunks(pcm, st.sampleRate, needHeader ? wavHeader(st.sampleRate) : undefined).map((c) => ({
+          samples: c.samples,
+          data: { audio: c.data.toString('base64'), ...wire },
+        }));
         // Audio already being synthesized plays to completion even after `clear` (documented).
         const outcome = await this.streamAudio(conn, gen, frames);
         if (outcome === 'stalled') {

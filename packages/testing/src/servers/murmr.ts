@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BaseTestServer, type BaseServerOptions, type TestConnection } from '../base/server.js';
 import type { ReceivedMessage } from '../base/recorder.js';
-import { chunkPcm, generatePcm, pcmToBytes } from '../base/pcm.js';
 import type { ProviderErrorKind } from '../base/faults.js';
 import { MURMR_MAX_BUFFER, murmrAppend, murmrFlush } from './murmr-buffer.js';
 
@@ -267,15 +266,11 @@ export class MurmrTestServer extends BaseTestServer<MurmrConnectionState> {
           return;
         }
         this.generationTimes.push(now);
-        const pcm = generatePcm(text, { sampleRate: MURMR_SAMPLE_RATE, msPerChar: this.msPerChar });
-        const gen = this.startGeneration(conn, text, pcm.length);
-        const chunks = chunkPcm(pcm, MURMR_SAMPLE_RATE, this.chunkMs);
+        const { generation: gen, pcm } = this.synthesize(conn, text, MURMR_SAMPLE_RATE);
         const binary = st.binary;
-        const frames = chunks.map((c) => ({
-          samples: c.length,
-          data: binary
-            ? pcmToBytes(c)
-            : { type: 'audio', chunk: pcmToBytes(c).toString('base64'), sample_rate: MURMR_SAMPLE_RATE, format: 'pcm_s16le' },
+        const frames = this.audioChunks(pcm, MURMR_SAMPLE_RATE).map((c) => ({
+          samples: c.samples,
+          data: binary ? c.data : { type: 'audio', chunk: c.data.toString('base64'), sample_rate: MURMR_SAMPLE_RATE, format: 'pcm_s16le' },
         }));
         const started = this.now();
         const outcome = await this.streamAudio(conn, gen, frames);

@@ -16,7 +16,7 @@ import type http from 'node:http';
 import { z } from 'zod';
 import { BaseTestServer, type BaseServerOptions, type TestConnection, type UpgradeRejection } from '../base/server.js';
 import type { Generation, ReceivedMessage } from '../base/recorder.js';
-import { chunkPcm, generatePcm, pcmToBytes } from '../base/pcm.js';
+import { pcmToBytes } from '../base/pcm.js';
 import type { ProviderErrorKind } from '../base/faults.js';
 
 /** The plain WebSocket path. */
@@ -215,8 +215,7 @@ export class UpliftTestServer extends BaseTestServer<UpliftConnectionState> {
 
   private async run(conn: Conn, request: UpliftRequestState, text: string, voiceId: string, format: string): Promise<void> {
     const rate = format === 'ULAW_8000_8' ? 8000 : 22_050;
-    const pcm = generatePcm(text, { sampleRate: rate, msPerChar: this.msPerChar });
-    const gen = this.startGeneration(conn, text, pcm.length, request.requestId);
+    const { generation: gen, pcm } = this.synthesize(conn, text, rate, request.requestId);
     request.generation = gen;
     if (!this.voices.includes(voiceId)) {
       // The quirk: an unknown voice gives neither audio nor an error.
@@ -229,12 +228,12 @@ export class UpliftTestServer extends BaseTestServer<UpliftConnectionState> {
       return;
     }
     this.send(conn, { type: 'audio_start', requestId: request.requestId, timestamp: Date.now() });
-    const chunks = chunkPcm(pcm, rate, this.chunkMs);
-    const frames = chunks.map((c, i) => {
-      let bytes = encode(c, format);
-      if (i === 0 && format.startsWith('WAV')) bytes = Buffer.concat([wavHeader32or16(rate, format === 'WAV_22050_32' ? 32 : 16), bytes]);
-      return { samples: c.length, data: { type: 'audio', requestId: request.requestId, audio: bytes.toString('base64'), sequence: i + 1 } };
-    });
+    const bytesPerSample = format === 'ULAW_8000_8' ? 1 : format === 'WAV_22050_32' ? 4 : 2;
+    const header = format.startsWith('WAV') ? wavHeader32or16(rate, format === 'WAV_22050_32' ? 32 : 16) : undefined;
+    const frames = this.audioChunks({ bytes: encode(pcm, format), bytesPerSample }, rate, header).map((c, i) => ({
+      samples: c.samples,
+      data: { type: 'audio', requestId: request.requestId, audio: c.data.toString('base64'), sequence: i + 1 },
+    }));
     const outcome = await this.streamAudio(conn, gen, frames, () => !request.cancelled);
     if (outcome !== 'complete') {
       if (outcome !== 'stalled') conn.state.active.delete(request.requestId);
