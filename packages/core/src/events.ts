@@ -3,16 +3,7 @@
  * these events. Offsets are UTF-16 offsets into the reply's original text (what the LLM wrote).
  */
 import type { SpeechError } from './errors.js';
-
-/** Why the segmenter cut a segment where it did. */
-export type SegmentCutReason =
-  | 'sentence'
-  | 'clause'
-  | 'line'
-  | 'paragraph'
-  | 'max-length'
-  | 'end'
-  | (string & {});
+import type { CutReason } from './segmenter/types.js';
 
 /**
  * A segment of the reply starts: its `audio` and `word` events follow, then its `segment-end`.
@@ -34,7 +25,7 @@ export interface SegmentEvent {
   /** What is sent to the engine (markdown made speakable, code skipped, ...). */
   readonly speakable: string;
   /** Why the segmenter cut here. */
-  readonly reason: SegmentCutReason;
+  readonly reason: CutReason;
 }
 
 /** A chunk of synthesized audio: 16-bit signed PCM, mono. */

@@ -5,7 +5,8 @@
 import { defer, finalize, type Observable } from 'rxjs';
 import { SpeechError } from '../errors.js';
 import type { SpeechEvent } from '../events.js';
-import { Session } from './engine.js';
+import { Session } from './session.js';
+import { validateSignal } from './options.js';
 import { isSpeechInput } from './input.js';
 import type { SpeakOptions, SpeechInput, SpeechSession, SpeechSessionOptions } from './types.js';
 
@@ -34,7 +35,11 @@ export function speak(input: SpeechInput, options: SpeakOptions): Observable<Spe
     if (!isSpeechInput(input)) {
       throw new SpeechError('invalid-input', 'speak() input must be a string, an (async) iterable of strings or an Observable of strings.', { retryable: false });
     }
-    const { signal, ...sessionOptions } = options ?? ({} as SpeakOptions);
+    if (typeof options !== 'object' || options === null) {
+      throw new SpeechError('invalid-input', 'speak() needs options with a provider.', { retryable: false });
+    }
+    const { signal: rawSignal, ...sessionOptions } = options;
+    const signal = validateSignal(rawSignal, 'speak()');
     const session = new Session(sessionOptions);
     return session.say(input, signal ? { signal } : {}).pipe(finalize(() => void session.close()));
   });

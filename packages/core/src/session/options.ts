@@ -32,15 +32,49 @@ const schedulerSchema = z.custom<SchedulerLike>(
   { message: 'scheduler must be an RxJS SchedulerLike' },
 );
 
-const optionsSchema = z.object({
+/** The segmenter's option names (an unknown key is a typo, reported as such). */
+const SEGMENTER_KEYS = ['language', 'granularity', 'maxLength', 'firstSegmentMinLength', 'minLength', 'markdown', 'code', 'emoji', 'abbreviations'] as const;
+
+/** True for an AbortSignal (also from another realm or polyfill: checked by shape). */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function'
+  );
+}
+
+/**
+ * Checks an optional `signal` option; throws `SpeechError('invalid-input')` naming `where` when it is
+ * not an AbortSignal. @internal
+ */
+export function validateSignal(signal: unknown, where: string): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (!isAbortSignal(signal)) throw new SpeechError('invalid-input', `Invalid ${where} options: signal must be an AbortSignal.`, { retryable: false });
+  return signal;
+}
+
+/** Default largest reply, in UTF-16 code units (about 250 pages of text). */
+export const DEFAULT_MAX_INPUT_CHARS = 1_000_000;
+
+const optionsSchema = z.strictObject({
   provider: providerSchema,
   scheduler: schedulerSchema.optional(),
-  segmenter: z.record(z.string(), z.unknown()).optional(),
+  segmenter: z
+    .record(z.string(), z.unknown())
+    .superRefine((value, ctx) => {
+      for (const key of Object.keys(value)) {
+        if (!(SEGMENTER_KEYS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', message: `unknown segmenter option "${key}"`, path: [key] });
+      }
+    })
+    .optional(),
   timeouts: z
-    .object({ handshakeMs: positiveMs.optional(), firstAudioMs: positiveMs.optional() })
+    .strictObject({ handshakeMs: positiveMs.optional(), firstAudioMs: positiveMs.optional() })
     .optional(),
   retry: z
-    .object({
+    .strictObject({
       maxRetries: z.number().int().min(0).max(100).optional(),
       initialDelayMs: z.number().finite().min(0).optional(),
       maxDelayMs: z.number().finite().min(0).optional(),
@@ -49,7 +83,8 @@ const optionsSchema = z.object({
     .optional(),
   maxBufferedAudioMs: positiveMs.optional(),
   onLimit: z.enum(['queue', 'fail']).optional(),
-  signal: z.custom<AbortSignal>((v) => typeof v === 'object' && v !== null && 'aborted' in v, { message: 'signal must be an AbortSignal' }).optional(),
+  maxInputChars: z.number().int().positive().optional(),
+  signal: z.custom<AbortSignal>(isAbortSignal, { message: 'signal must be an AbortSignal' }).optional(),
 });
 
 /** Options with defaults applied. @internal */
@@ -65,15 +100,21 @@ export interface ResolvedOptions {
   readonly jitter: BackoffJitter;
   readonly maxBufferedAudioMs: number | undefined;
   readonly onLimit: 'queue' | 'fail';
+  readonly maxInputChars: number;
 }
 
 /** Validates `options` and applies defaults; throws `SpeechError('invalid-input')`. @internal */
 export function resolveOptions(options: SpeechSessionOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new SpeechError('invalid-input', 'Invalid speech options: expected an object with a provider.', { retryable: false });
+  }
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    throw new SpeechError('invalid-input', `Invalid speech options: ${where}${issue?.message ?? 'invalid value'}`, { retryable: false });
+    // zod reports unknown keys of a strict object without a path: name them.
+    const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? ` (${(issue.keys as string[]).join(', ')})` : '';
+    throw new SpeechError('invalid-input', `Invalid speech options: ${where}${issue?.message ?? 'invalid value'}${keys}`, { retryable: false });
   }
   const o = parsed.data;
   const caps = o.provider.capabilities;
@@ -101,5 +142,6 @@ export function resolveOptions(options: SpeechSessionOptions): ResolvedOptions {
     jitter,
     maxBufferedAudioMs: o.maxBufferedAudioMs,
     onLimit: o.onLimit ?? 'queue',
+    maxInputChars: o.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS,
   };
 }

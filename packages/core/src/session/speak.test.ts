@@ -172,7 +172,7 @@ describe('speak()', () => {
     const provider = fakeProvider({ scheduler: clock.scheduler });
     const input = new Subject<string>();
     const c = collect(speak(input, { provider, scheduler: clock.scheduler, segmenter: SEG }));
-    input.next('Hello there. ');
+    input.next('Hello there. And');
     await clock.advance(60);
     input.error(new Error('LLM stream broke'));
     await clock.advance(10);

@@ -55,6 +55,11 @@ export interface SpeechSessionOptions {
   readonly maxBufferedAudioMs?: number;
   /** When the in-process per-key limiter is full: wait for a slot (default) or fail with `rate-limit`. */
   readonly onLimit?: 'queue' | 'fail';
+  /**
+   * Largest reply accepted, in UTF-16 code units. Longer input ends the reply with an `invalid-input`
+   * error (rather than holding the whole text in memory and stalling). Default 1 000 000.
+   */
+  readonly maxInputChars?: number;
 }
 
 /** Options of `speak()`: a session's options plus an abort signal. */

@@ -1,0 +1,45 @@
+/**
+ * Metrics of a reply: time to first audio (from the first token and from the first text sent),
+ * durations, real-time factor, characters sent and wasted, retries, per-segment figures.
+ * @internal
+ */
+import type { SegmentMetrics, UtteranceMetrics } from '../events.js';
+import type { SegmentState } from './segment-state.js';
+import { msOf } from './time.js';
+
+/** The moments and counts a reply records. @internal */
+export interface ReplyTimeline {
+  readonly startedAt: number;
+  readonly firstTokenAt: number | undefined;
+  readonly firstSentAt: number | undefined;
+  readonly firstAudioAt: number | undefined;
+  readonly lastAudioAt: number | undefined;
+  readonly charsSent: number;
+  readonly retries: number;
+  readonly provider: string;
+}
+
+/** Builds a reply's metrics at `now`. @internal */
+export function replyMetrics(t: ReplyTimeline, segments: readonly SegmentState[], emitted: number, rate: number, now: number, wastedCharacters: number): UtteranceMetrics {
+  const audioDurationMs = msOf(emitted, rate);
+  const from = t.firstTokenAt ?? t.startedAt;
+  const segmentMetrics: SegmentMetrics[] = segments.map((s) => ({
+    segmentId: s.index,
+    characters: s.charsSent,
+    timeToFirstByteMs: s.firstSentAt !== undefined && s.firstAudioAt !== undefined ? s.firstAudioAt - s.firstSentAt : undefined,
+    audioMs: msOf(s.emitted, rate),
+  }));
+  const synthMs = t.firstSentAt !== undefined && t.lastAudioAt !== undefined ? t.lastAudioAt - t.firstSentAt : undefined;
+  return {
+    timeToFirstAudioMs: t.firstAudioAt !== undefined ? t.firstAudioAt - from : undefined,
+    timeToFirstAudioFromTextMs: t.firstAudioAt !== undefined && t.firstSentAt !== undefined ? t.firstAudioAt - t.firstSentAt : undefined,
+    audioDurationMs,
+    totalMs: now - from,
+    realTimeFactor: synthMs !== undefined && audioDurationMs > 0 ? synthMs / audioDurationMs : undefined,
+    charactersSent: t.charsSent,
+    retries: t.retries,
+    wastedCharacters,
+    segments: segmentMetrics,
+    provider: t.provider,
+  };
+}
