@@ -29,7 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { Subject } from 'rxjs';
 import { connectWebSocket, createSpeechSession } from '../src/index.js';
 import type { ConnectionEvent, SpeechConnection, SpeechProvider, SpeechSession, WebSocketConnection } from '../src/index.js';
-import { releaseProbe } from '../src/session/segments.js';
+import { releaseProbe } from '../src/session/reply-input.js';
 import { loopbackProvider, startLoopbackServer } from './loopback-provider.js';
 
 const FRAME = new Int16Array(480); // 20 ms at 24 kHz
