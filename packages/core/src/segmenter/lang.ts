@@ -308,6 +308,16 @@ export function getLanguageData(language: string | undefined, extra: readonly st
   return data;
 }
 
+/**
+ * Primary language subtag of a BCP 47 tag, lower case ("de-AT" -> "de"); Norwegian Bokmål and
+ * Nynorsk share Norwegian's data.
+ * @internal
+ */
+export function normalizeLanguage(tag: string): string {
+  const primary = tag.split(/[-_]/)[0]!.toLowerCase();
+  return primary === 'nb' || primary === 'nn' ? 'no' : primary;
+}
+
 /** True if `word` (any case) is a common sentence starter. @internal */
 export function isStarter(word: string): boolean {
   return STARTERS.has(word.toLowerCase());

@@ -31,113 +31,15 @@ import {
   isUnambiguousTerminal,
   isWordChar,
 } from './chars.js';
-import { type AbbrevClass, type LanguageData, MAX_LOOKAHEAD_WORD, ROMAN, getLanguageData, isMonth, isStarter } from './lang.js';
-import { mapSpeakableOffset, plainSpeakable, toSpeakable } from './speakable.js';
-import {
-  type CutReason,
-  type Granularity,
-  type Segment,
-  type Segmenter,
-  type SegmenterOptions,
-  SegmenterOptionsError,
-} from './types.js';
-
-/** Options after validation and defaults. @internal */
-interface Resolved {
-  readonly language: string | undefined;
-  readonly granularity: Granularity;
-  readonly maxLength: number;
-  readonly firstSegmentMinLength: number; // Infinity = disabled
-  readonly minLength: number;
-  readonly markdown: boolean;
-  readonly code: string;
-  readonly emoji: 'drop' | 'keep';
-  readonly lang: LanguageData;
-}
+import { type AbbrevClass, MAX_LOOKAHEAD_WORD, ROMAN, getLanguageData, isMonth, isStarter } from './lang.js';
+import { type ResolvedOptions, resolveOptions } from './options.js';
+import { type CutPiece, ReleasePolicy } from './release-policy.js';
+import type { CutReason, Segment, Segmenter, SegmenterOptions } from './types.js';
 
 /** A code block longer than this (in skip/phrase mode) is released in pieces at line ends. */
 const MAX_CODE_BLOCK = 4096;
 /** Longest whitespace run we look across when deciding a sentence end. */
 const MAX_WS_LOOKAHEAD = 64;
-
-function validate(options: SegmenterOptions | undefined): Resolved {
-  if (options === undefined || options === null) options = {};
-  if (typeof options !== 'object') throw new SegmenterOptionsError('options', 'must be an object');
-  const o = options;
-  let language: string | undefined;
-  if (o.language !== undefined) {
-    if (typeof o.language !== 'string' || !/^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$/.test(o.language)) {
-      throw new SegmenterOptionsError('language', `expected a BCP 47 tag such as "en" or "de-AT", got ${JSON.stringify(o.language)}`);
-    }
-    language = o.language.split(/[-_]/)[0]!.toLowerCase();
-    if (language === 'nb' || language === 'nn') language = 'no';
-  }
-  const granularity = o.granularity ?? 'speech';
-  if (granularity !== 'sentence' && granularity !== 'speech') {
-    throw new SegmenterOptionsError('granularity', `expected 'sentence' or 'speech', got ${JSON.stringify(granularity)}`);
-  }
-  const int = (name: string, v: unknown, min: number, max: number): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      throw new SegmenterOptionsError(name, `expected an integer from ${min} to ${max}, got ${String(v)}`);
-    }
-    return v;
-  };
-  const maxLength = o.maxLength === undefined ? 200 : int('maxLength', o.maxLength, 8, 1_000_000);
-  let firstSegmentMinLength = 24;
-  if (o.firstSegmentMinLength === false) firstSegmentMinLength = Infinity;
-  else if (o.firstSegmentMinLength !== undefined) firstSegmentMinLength = int('firstSegmentMinLength', o.firstSegmentMinLength, 1, maxLength);
-  const minLength = o.minLength === undefined ? 20 : int('minLength', o.minLength, 0, maxLength);
-  if (o.markdown !== undefined && typeof o.markdown !== 'boolean') throw new SegmenterOptionsError('markdown', 'expected a boolean');
-  const code = o.code ?? 'skip';
-  if (typeof code !== 'string') throw new SegmenterOptionsError('code', "expected 'skip', 'read' or a phrase");
-  const emoji = o.emoji ?? 'drop';
-  if (emoji !== 'drop' && emoji !== 'keep') throw new SegmenterOptionsError('emoji', `expected 'drop' or 'keep', got ${JSON.stringify(emoji)}`);
-  const extra = o.abbreviations ?? [];
-  if (!Array.isArray(extra) || extra.some((a) => typeof a !== 'string')) {
-    throw new SegmenterOptionsError('abbreviations', 'expected an array of strings');
-  }
-  return {
-    language,
-    granularity,
-    maxLength,
-    firstSegmentMinLength,
-    minLength,
-    markdown: o.markdown ?? true,
-    code,
-    emoji,
-    lang: getLanguageData(language, extra as readonly string[]),
-  };
-}
-
-const NO_MAP = new Uint32Array(0);
-
-class SegmentImpl implements Segment {
-  constructor(
-    readonly index: number,
-    readonly text: string,
-    readonly start: number,
-    readonly end: number,
-    readonly reason: CutReason,
-    readonly speakable: string,
-    /** The anchor map; `null` when `speakable` is `text` itself (built on first use). */
-    private map: Uint32Array | null,
-  ) {}
-  get speakableMap(): Uint32Array {
-    if (this.map === null) this.map = this.speakable.length === 0 ? NO_MAP : Uint32Array.of(0, this.start, this.text.length);
-    return this.map;
-  }
-  toOriginal(speakableOffset: number): number {
-    return mapSpeakableOffset(this.speakableMap, this.speakable.length, speakableOffset, this.end);
-  }
-}
-
-interface Raw {
-  text: string;
-  start: number;
-  reason: CutReason;
-  inFence: boolean;
-  code: boolean;
-}
 
 type Next = { kind: 'end' } | { kind: 'char'; first: number; word: string; dotAfter: boolean };
 
@@ -205,7 +107,7 @@ let wordSegmenter: Intl.Segmenter | undefined;
 
 
 class StreamingSegmenter implements Segmenter {
-  private readonly o: Resolved;
+  private readonly o: ResolvedOptions;
   private readonly max: number;
   private readonly readCode: boolean;
   // Pending text, as UTF-16 code units in `codes[head, head + len)`: appending a delta copies only
@@ -243,29 +145,53 @@ class StreamingSegmenter implements Segmenter {
   private listDelim = 0; // 1 ".", 2 ".)", 3 ")"
   private listBullet = 0;
   // output
-  private cuts = 0;
-  private index = 0;
-  private held: Raw | null = null;
-  private out: Segment[] = [];
+  private readonly policy: ReleasePolicy;
 
-  constructor(options: Resolved) {
+  constructor(options: ResolvedOptions) {
     this.o = options;
     this.max = options.maxLength;
     this.readCode = options.code === 'read';
+    this.policy = new ReleasePolicy(options);
   }
 
   push(delta: string): Segment[] {
     if (typeof delta !== 'string') throw new TypeError(`Segmenter.push expects a string, got ${typeof delta}`);
-    this.out = [];
     if (delta.length > 0) {
       this.append(delta);
       this.scan(false);
     }
-    return this.out;
+    return this.policy.take();
+  }
+
+  releaseNow(): Segment[] {
+    this.policy.releaseHeld();
+    if (!this.fence) {
+      // the best boundary in the text already decided "no sentence end here": a clause, else a
+      // word (both are recorded outside inline code and tags only, so they lie before any open one)
+      const fc = this.firstContent;
+      let at = -1;
+      if (this.lastClause > fc && fc >= 0) at = this.lastClause;
+      else if (this.lastSpace > fc && fc >= 0) at = this.lastSpace;
+      if (at > 0 && at <= this.pos) this.cut(at, 'deadline');
+    }
+    return this.policy.take();
+  }
+
+  firstPendingSpeakable(): number | undefined {
+    const waiting = this.policy.holdsSpeech() ? this.policy.waitingSince() : undefined;
+    if (waiting !== undefined) return waiting;
+    // a skipped code block is not speakable; text before a fence is cut before the fence opens
+    if (this.fence && !this.readCode) return undefined;
+    const codes = this.codes;
+    const h = this.head;
+    for (let k = 0; k < this.len; k++) {
+      const c = codes[h + k]!;
+      if ((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || (c >= 0x80 && !(FLAGS[c]! & WS))) return this.base + k;
+    }
+    return undefined;
   }
 
   end(): Segment[] {
-    this.out = [];
     this.scan(true);
     if (this.fence) {
       this.fence = false;
@@ -277,11 +203,8 @@ class StreamingSegmenter implements Segmenter {
         this.forceCut();
       } else this.cut(this.len, 'end');
     }
-    if (this.held) {
-      this.emit(this.held);
-      this.held = null;
-    }
-    const out = this.out;
+    this.policy.flush();
+    const out = this.policy.take();
     this.reset();
     return out;
   }
@@ -303,10 +226,7 @@ class StreamingSegmenter implements Segmenter {
     this.segInFence = false;
     this.inline = 0;
     this.tagStart = -1;
-    this.cuts = 0;
-    this.index = 0;
-    this.held = null;
-    this.out = [];
+    this.policy.reset();
     this.classAt = -1;
     this.listKind = 0;
   }
@@ -553,7 +473,7 @@ class StreamingSegmenter implements Segmenter {
   private recordClause(at: number): boolean {
     if (this.firstContent < 0 || at > this.max) return false;
     this.lastClause = at;
-    if (this.o.granularity === 'speech' && this.cuts === 0 && at >= this.o.firstSegmentMinLength) {
+    if (this.o.granularity === 'speech' && !this.policy.spoken && at >= this.o.firstSegmentMinLength) {
       this.cut(at, 'clause');
       return true;
     }
@@ -688,10 +608,7 @@ class StreamingSegmenter implements Segmenter {
         this.cut(this.lineStart, 'line');
         return true;
       }
-      if (this.held) {
-        this.emit(this.held);
-        this.held = null;
-      }
+      this.policy.releaseHeld();
       this.fence = true;
       this.fenceCh = c;
       this.fenceLen = n;
@@ -1390,50 +1307,10 @@ class StreamingSegmenter implements Segmenter {
     }
     if (this.fence && this.firstContent < 0 && this.pos > 0) this.firstContent = 0;
     this.segInFence = this.fence;
-    this.cuts++;
-    this.queue({ text, start: this.base - end, reason, inFence, code: reason === 'code' || inFence });
+    const piece: CutPiece = { text, start: this.base - end, reason, inFence, code: reason === 'code' || inFence };
+    this.policy.accept(piece);
   }
 
-  /** Applies the speech policy (merging short sentences) and emits. */
-  private queue(raw: Raw): void {
-    const o = this.o;
-    if (o.granularity === 'sentence' || o.minLength === 0) {
-      this.emit(raw);
-      return;
-    }
-    let seg = raw;
-    const held = this.held;
-    if (held) {
-      this.held = null;
-      if (seg.code || held.text.length + seg.text.length > o.maxLength) this.emit(held);
-      else seg = { text: held.text + seg.text, start: held.start, reason: seg.reason, inFence: held.inFence, code: false };
-    }
-    if (this.index > 0 && seg.reason === 'sentence' && !seg.code && seg.text.trim().length < o.minLength) {
-      this.held = seg;
-      return;
-    }
-    this.emit(seg);
-  }
-
-  private emit(raw: Raw): void {
-    const o = this.o;
-    const end = raw.start + raw.text.length;
-    if (!raw.inFence) {
-      const plain = plainSpeakable(raw.text, o.markdown, o.emoji === 'drop');
-      if (plain !== null) {
-        this.out.push(new SegmentImpl(this.index++, raw.text, raw.start, end, raw.reason, plain, null));
-        return;
-      }
-    }
-    const sp = toSpeakable(raw.text, {
-      markdown: o.markdown,
-      code: o.code,
-      emoji: o.emoji,
-      offset: raw.start,
-      inFence: raw.inFence,
-    });
-    this.out.push(new SegmentImpl(this.index++, raw.text, raw.start, raw.start + raw.text.length, raw.reason, sp.text, sp.map));
-  }
 }
 
 /**
@@ -1453,7 +1330,7 @@ class StreamingSegmenter implements Segmenter {
  * @throws {@link SegmenterOptionsError} for an invalid option.
  */
 export function createSegmenter(options?: SegmenterOptions): Segmenter {
-  return new StreamingSegmenter(validate(options));
+  return new StreamingSegmenter(resolveOptions(options));
 }
 
 /**

@@ -10,9 +10,11 @@
  * - `clause`: an early release at a clause boundary (speech policy, first segment only).
  * - `code`: the end of a fenced code block (the block is one segment).
  * - `max-length`: the hard maximum length was reached; cut at the best clause, word or character boundary.
+ * - `deadline`: the caller's time limit for first audio ran out ({@link Segmenter.releaseNow}); cut
+ *   at the best clause, else word boundary of the text received so far.
  * - `end`: the end of the input (`end()`).
  */
-export type CutReason = 'sentence' | 'line' | 'paragraph' | 'clause' | 'code' | 'max-length' | 'end';
+export type CutReason = 'sentence' | 'line' | 'paragraph' | 'clause' | 'code' | 'max-length' | 'deadline' | 'end';
 
 /**
  * Cut policy.
@@ -100,6 +102,20 @@ export interface Segment {
 export interface Segmenter {
   /** Appends a text delta; returns the segments whose boundary became certain with it. */
   push(delta: string): Segment[];
+  /**
+   * The time-based release hook: releases the pending text now, up to the best clause boundary,
+   * else the best word boundary, of the text already received (never inside a word, number, URL,
+   * abbreviation, inline code, tag or code block), with reason `deadline`; a short sentence held
+   * for merging is released too. Returns `[]` when there is no such boundary yet. The segmenter
+   * has no clock: the caller decides when (see {@link Segmenter.firstPendingSpeakable}).
+   */
+  releaseNow(): Segment[];
+  /**
+   * Absolute input offset of the first speakable character that has not been released, or
+   * `undefined` when nothing speakable is pending (whitespace, a skipped code block). A caller
+   * arms its first-audio timer when this turns defined and disarms it when it turns undefined.
+   */
+  firstPendingSpeakable(): number | undefined;
   /**
    * Ends the utterance: returns the remaining segments (possibly one with reason `end`), then
    * resets, so the same segmenter can take the next utterance (offsets restart at 0).
