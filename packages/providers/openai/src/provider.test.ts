@@ -218,7 +218,7 @@ describe('openai retry-after', () => {
 
 describe('openai through the session engine', () => {
   it('speaks a long text (over 4096 characters) in requests the API accepts, every character once', async () => {
-    const server = await start();
+    const server = await start({}, { msPerChar: 5 });
     const sentence = 'Streaming speech keeps every word in order, without gaps or repeats. ';
     const text = sentence.repeat(70); // ~4,900 characters
     const outcome = await say(text, providerFor(server, { maxConcurrentRequests: 3 }));
@@ -230,7 +230,7 @@ describe('openai through the session engine', () => {
     const order = generationsHeard(joinedAudio(outcome.events));
     expect(order).toEqual(server.generations.map((g) => g.id % 120));
     expect(heard.filter((r) => r.char === 0)).toHaveLength(server.generations.length);
-  });
+  }, 30_000);
 
   it('several replies on one session and one keep-alive TCP connection', async () => {
     const server = await start();
