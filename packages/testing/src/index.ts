@@ -10,6 +10,7 @@ export * from './servers/murf.js';
 export * from './servers/munsit.js';
 export * from './servers/munsit-http.js';
 export * from './servers/upliftai.js';
+export * from './servers/deepgram.js';
 export * from './servers/elevenlabs.js';
 export * from './servers/openai.js';
 export * from './servers/cartesia.js';
