@@ -7,7 +7,9 @@ import { VirtualTimeScheduler, lastValueFrom, toArray } from 'rxjs';
 import { SpeechError, createSpeechSession, fallback, speak, type SpeechEvent } from '@utter/core';
 import {
   advanceVirtualTime,
+  checkHeard,
   collectConnectionEvents,
+  decodeHeard,
   connectError,
   connectTo,
   createOpenAiServer,
@@ -18,7 +20,9 @@ import {
   type OpenAiTestServer,
 } from '@utter/testing';
 import { openai, type OpenAiOptions } from './index.js';
-import { generationsHeard, heardRuns, joinedAudio } from './test-helpers.js';
+
+/** The audio of a reply's events. */
+const audioOf = (events: readonly SpeechEvent[]) => events.flatMap((e) => (e.type === 'audio' ? [e.pcm] : []));
 
 const servers: OpenAiTestServer[] = [];
 afterEach(async () => {
@@ -225,11 +229,12 @@ describe('openai through the session engine', () => {
     expect(outcome.error).toBeUndefined();
     expect(server.violations).toEqual([]);
     expect(server.generations.map((g) => g.text).join('')).toBe(text);
-    // What the listener heard: each generation once, from its first character to its last, in order.
-    const heard = heardRuns(joinedAudio(outcome.events));
-    const order = generationsHeard(joinedAudio(outcome.events));
-    expect(order).toEqual(server.generations.map((g) => g.id % 120));
-    expect(heard.filter((r) => r.char === 0)).toHaveLength(server.generations.length);
+    // What the listener heard: each generation once, whole, in order; every word once.
+    const heard = checkHeard(audioOf(outcome.events), text, server.generations, { sampleRate: 24_000, msPerChar: 5 });
+    expect(heard.runs.map((r) => [r.kind, r.generationId, r.fromChar])).toEqual(server.generations.map((g) => ['generation', g.id, 0]));
+    expect(heard.splices).toEqual([]);
+    expect(heard.missingWords).toEqual([]);
+    expect(heard.repeatedWords).toEqual([]);
   }, 30_000);
 
   it('several replies on one session and one keep-alive TCP connection', async () => {
@@ -278,12 +283,16 @@ describe('openai through the session engine', () => {
       interrupted = true;
       const firstEvents = await first;
       expect(firstEvents.at(-1)?.type).toBe('interrupted');
-      const before = new Set(server.generations.map((g) => g.id % 120));
+      const before = new Set(server.generations.map((g) => g.id));
       const second = await lastValueFrom(s.say('Second reply.').pipe(toArray()));
       expect(interrupted).toBe(true);
-      const heard = generationsHeard(joinedAudio(second));
-      expect(heard.length).toBeGreaterThan(0);
-      for (const gen of heard) expect(before.has(gen), `audio of generation ${gen} (interrupted reply) in the next reply`).toBe(false);
+      const runs = decodeHeard(Int16Array.from(audioOf(second).flatMap((p) => Array.from(p))), server.generations, { sampleRate: 24_000 });
+      expect(runs.length).toBeGreaterThan(0);
+      for (const run of runs) {
+        expect(run.kind).toBe('generation');
+        expect(before.has(run.generationId ?? -1), `audio of generation ${run.generationId} (interrupted reply) in the next reply`).toBe(false);
+      }
+      expect(runs.map((r) => r.text).join('')).toBe('Second reply.');
     } finally {
       await s.close();
     }
