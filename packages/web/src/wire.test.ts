@@ -14,7 +14,7 @@ describe('audio frames', () => {
     const pcm = Int16Array.from({ length: 777 }, (_, i) => ((i * 97) % 65536) - 32768);
     const bytes = encodeAudioFrame({ utteranceId, segmentId: 3, sampleRate: 22050, offsetMs: 1234.5678, pcm });
     expect(bytes.length % 2).toBe(0);
-    const frame = decodeAudioFrame(bytes.buffer);
+    const frame = decodeAudioFrame(bytes.buffer as ArrayBuffer);
     expect(frame).toEqual({ utteranceId, segmentId: 3, sampleRate: 22050, offsetMs: 1234.5678, pcm });
   });
 

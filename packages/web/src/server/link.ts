@@ -46,6 +46,8 @@ export interface SpeechLinkOptions {
   readonly onMessage?: (data: unknown) => void;
   /** Every `interrupted` sent to the browser, including replies stopped after the server had sent all their audio. */
   readonly onInterrupted?: (event: InterruptedMessage) => void;
+  /** Every playback report of the browser, including for replies the server has finished sending. */
+  readonly onPlayback?: (report: { readonly utteranceId: string; readonly segmentId: number; readonly playedMs: number }) => void;
   /** A message from the browser that breaks the wire format (it is ignored; default: nothing). */
   readonly onProtocolError?: (error: SpeechError) => void;
 }
@@ -192,6 +194,7 @@ export function createSpeechLink(send: (data: string | Uint8Array) => void, opti
         options.onMessage?.(message.data);
         return;
       case 'playback':
+        options.onPlayback?.({ utteranceId: message.utteranceId, segmentId: message.segmentId, playedMs: message.playedMs });
         for (const entry of live) if (entry.utteranceId === message.utteranceId) entry.control.reportPlayback(message.utteranceId, message.playedMs);
         return;
       case 'interrupt': {
