@@ -11,7 +11,8 @@ import type { ConnectionSlot, LiveConnection } from './connections.js';
 import { limiterFor } from './limiter.js';
 import { textToSend, type SegmentState } from './segment-state.js';
 import { strategyFor, type TextStrategy } from './strategies.js';
-import { timer } from './time.js';
+import { estimateMs, type SpokenContext } from './spoken.js';
+import { msOf, timer } from './time.js';
 
 /** One provider generation of a reply: a new one after each resume. @internal */
 export interface Generation {
@@ -44,8 +45,12 @@ export interface DispatchHost {
   halted(): boolean;
   /** Opens (or reuses) the connection; the reply then calls {@link Dispatcher.begin}. */
   connect(): void;
-  /** Audio already emitted or expected from sent text, minus what was played, in ms. */
-  bufferedAheadMs(): number;
+  /** Reply time of the audio emitted so far, in ms. */
+  emittedMs(): number;
+  /** Audio played so far: as reported by the player, else the real time since the first audio. */
+  playedMs(): number;
+  /** Rate and speaking-rate estimate, for the audio still expected from sent text. */
+  spokenContext(): SpokenContext;
   /** Whether the player reports playback (then pacing waits for reports, not for time). */
   playbackReported(): boolean;
   /** Text is now owed audio: the watchdog starts counting. */
@@ -176,10 +181,22 @@ export class Dispatcher {
   private paceWait(): boolean {
     const budget = this.maxBufferedAudioMs;
     if (budget === undefined) return false;
-    const ahead = this.host.bufferedAheadMs();
+    const ahead = this.bufferedAheadMs();
     if (ahead <= budget) return false;
     if (!this.host.playbackReported()) this.wait(ahead - budget);
     return true;
+  }
+
+  /** Audio emitted or still expected from sent text, minus what was played, in ms. */
+  private bufferedAheadMs(): number {
+    const ctx = this.host.spokenContext();
+    let expected = this.host.emittedMs();
+    const { segments } = this.host;
+    for (let i = this.host.head(); i < segments.length; i++) {
+      const s = segments[i] as SegmentState;
+      if (s.sent && !s.done) expected += Math.max(0, estimateMs(s.segment.speakable.length - s.sendOffset, ctx) - msOf(s.emitted - s.generationBase, ctx.rate));
+    }
+    return expected - this.host.playedMs();
   }
 
   /** The requests-per-minute limit: true when a request may be made now (and it is counted). */

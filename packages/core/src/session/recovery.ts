@@ -15,7 +15,7 @@
  * every word once, with at most the one cut word said again.
  * @internal
  */
-import type { SpeechError } from '../errors.js';
+import { SpeechError } from '../errors.js';
 import { nextWordStart, type SegmentState } from './segment-state.js';
 
 /** What to do after a failure. @internal */
@@ -104,4 +104,20 @@ export function applyResume(segments: readonly SegmentState[], plan: ResumePlan)
   seg.words = seg.words.filter((w) => w.end <= heardOriginal);
   // Everything was heard: nothing is left to send for the head.
   if (seg.segment.speakable.slice(head.resumeAt).trim().length === 0) seg.done = true;
+}
+
+/**
+ * The error a failed reply ends with: `error`, naming the provider and carrying the text that was not
+ * spoken (`unspoken`, from the first segment not fully heard). @internal
+ */
+export function finalError(error: SpeechError, unspoken: string, providerName: string): SpeechError {
+  const provider = error.provider ?? (error.code === 'invalid-input' ? undefined : providerName);
+  if ((error.unspokenText !== undefined || unspoken.length === 0) && provider === error.provider) return error;
+  return new SpeechError(error.code, error.message, {
+    retryable: error.retryable,
+    ...(provider === undefined ? {} : { provider }),
+    ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
+    cause: error,
+    ...(unspoken.length > 0 ? { unspokenText: error.unspokenText ?? unspoken } : {}),
+  });
 }

@@ -17,13 +17,14 @@ import type { ConnectionSlot, LiveConnection } from './connections.js';
 import { Dispatcher } from './dispatcher.js';
 import { replyMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
-import { applyResume, decideRecovery, planResume } from './recovery.js';
+import { applyResume, decideRecovery, finalError, planResume } from './recovery.js';
 import { ReplyInput } from './reply-input.js';
 import { createSegmentState, type SegmentState } from './segment-state.js';
-import { estimateMs, heardInSegment, spokenAt } from './spoken.js';
+import { heardInSegment, spokenAt, wastedChars } from './spoken.js';
 import { msOf, timer } from './time.js';
 import type { SpeechInput, UtteranceReport } from './types.js';
 import { Watchdog } from './watchdog.js';
+import { ReplyOutput } from './reply-output.js';
 import { backoffDelay } from '../transport/index.js';
 
 /** Audio beyond this per generation (plus per character below) is a runaway generation. */
@@ -64,11 +65,7 @@ export class Reply {
   private recovering: Subscription | undefined;
   private connecting = false;
   private played: number | undefined;
-  /** Events kept while the reply is not at the front; undefined once it is. */
-  private outbox: SpeechEvent[] | undefined = [];
-  private settle: (() => void) | undefined;
-  /** The reply's last event (or error) has been delivered. */
-  delivered = false;
+  private readonly output: ReplyOutput;
   private readonly startedAt: number;
   private firstSentAt: number | undefined;
   private charsSent = 0;
@@ -76,8 +73,9 @@ export class Reply {
   constructor(
     private readonly host: ReplyHost,
     private readonly source: SpeechInput,
-    private readonly out: Subscriber<SpeechEvent>,
+    out: Subscriber<SpeechEvent>,
   ) {
+    this.output = new ReplyOutput(out);
     this.startedAt = host.scheduler.now();
     this.assembler = new Assembler({
       utteranceId: this.id,
@@ -96,7 +94,9 @@ export class Reply {
         inputEnded: () => this.inputEnded,
         halted: () => this.over || this.state !== 'active' || this.recovering !== undefined,
         connect: () => this.connect(),
-        bufferedAheadMs: () => this.bufferedAheadMs(),
+        emittedMs: () => this.assembler.emittedMs(),
+        playedMs: () => this.played ?? (this.assembler.firstAudioAt === undefined ? 0 : host.scheduler.now() - this.assembler.firstAudioAt),
+        spokenContext: () => this.assembler.spokenContext(),
         playbackReported: () => this.played !== undefined,
         owed: () => this.watchdog.progress(),
         limited: (error) => this.terminal(error),
@@ -123,7 +123,12 @@ export class Reply {
   }
 
   private get over(): boolean {
-    return this.state === 'over' || this.out.closed;
+    return this.state === 'over' || this.output.closed;
+  }
+
+  /** The reply's last event (or error) has been delivered. */
+  get delivered(): boolean {
+    return this.output.delivered;
   }
 
   /** Whether the reply has started and not ended. */
@@ -158,11 +163,7 @@ export class Reply {
 
   /** The reply reached the front of its session: deliver what it kept. Returns `delivered`. */
   toFront(): boolean {
-    const kept = this.outbox;
-    this.outbox = undefined;
-    if (kept) for (const event of kept) if (!this.out.closed) this.out.next(event);
-    if (this.settle) this.deliver(this.settle);
-    return this.delivered;
+    return this.output.toFront();
   }
 
   /** Whether this reply's current generation is on `conn` (with wire id `id`, when given). */
@@ -173,20 +174,8 @@ export class Reply {
 
   private emit(event: SpeechEvent): boolean {
     if (this.over) return false;
-    if (this.outbox) this.outbox.push(event);
-    else this.out.next(event);
+    this.output.next(event);
     return !this.over;
-  }
-
-  /** Runs the reply's last emission now when at the front, else when it gets there. */
-  private deliver(settle: () => void): void {
-    if (this.outbox) {
-      this.settle = settle;
-      return;
-    }
-    this.settle = undefined;
-    this.delivered = true;
-    if (!this.out.closed) settle();
   }
 
   /** After new segments, output or acks: emit, complete when everything is out, send more. */
@@ -200,9 +189,9 @@ export class Reply {
 
   private complete(): void {
     const metrics = this.metrics(0);
-    this.finish('completed', metrics, () => {
-      this.out.next({ type: 'utterance-end', utteranceId: this.id, text: this.original, metrics });
-      this.out.complete();
+    this.finish('completed', metrics, (out) => {
+      out.next({ type: 'utterance-end', utteranceId: this.id, text: this.original, metrics });
+      out.complete();
     });
   }
 
@@ -281,19 +270,6 @@ export class Reply {
     this.dispatcher.pump();
   }
 
-  private bufferedAheadMs(): number {
-    let expected = this.assembler.emittedMs();
-    const ctx = this.assembler.spokenContext();
-    const { segments, head } = this.assembler;
-    for (let i = head; i < segments.length; i++) {
-      const s = segments[i] as SegmentState;
-      if (s.sent && !s.done) expected += Math.max(0, estimateMs(s.segment.speakable.length - s.sendOffset, ctx) - msOf(s.emitted - s.generationBase, ctx.rate));
-    }
-    const firstAudioAt = this.assembler.firstAudioAt;
-    const played = this.played ?? (firstAudioAt === undefined ? 0 : this.host.scheduler.now() - firstAudioAt);
-    return expected - played;
-  }
-
   // ---------------------------------------------------------------- failures
 
   /**
@@ -335,19 +311,8 @@ export class Reply {
     if (this.over) return;
     const { segments, head } = this.assembler;
     const from = segments[head]?.segment.start ?? segments[segments.length - 1]?.segment.end ?? 0;
-    const unspoken = this.original.slice(from);
-    const provider = error.provider ?? (error.code === 'invalid-input' ? undefined : this.provider.name);
-    const wrapped =
-      (error.unspokenText === undefined && unspoken.length > 0) || provider !== error.provider
-        ? new SpeechError(error.code, error.message, {
-            retryable: error.retryable,
-            ...(provider === undefined ? {} : { provider }),
-            ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
-            cause: error,
-            ...(unspoken.length > 0 ? { unspokenText: error.unspokenText ?? unspoken } : {}),
-          })
-        : error;
-    this.finish('failed', this.metrics(this.wasted()), () => this.out.error(wrapped));
+    const wrapped = finalError(error, this.original.slice(from), this.provider.name);
+    this.finish('failed', this.metrics(this.wasted()), (out) => out.error(wrapped));
   }
 
   // ---------------------------------------------------------------- cancel and interrupt
@@ -357,7 +322,7 @@ export class Reply {
     if (this.state === 'over') return;
     if (this.state === 'queued') {
       this.state = 'over';
-      this.delivered = true;
+      this.output.drop();
       this.host.replyDone(this, undefined);
       return;
     }
@@ -367,14 +332,13 @@ export class Reply {
   /** Session closed: fail with `cancelled`. */
   abort(error: SpeechError): void {
     if (this.state === 'over') return;
+    this.output.toFront();
     if (this.state === 'queued') {
       this.state = 'over';
-      this.delivered = true;
-      this.out.error(error);
+      this.output.end((out) => out.error(error));
       return;
     }
-    this.outbox = undefined;
-    this.finish('cancelled', this.metrics(this.wasted()), () => this.out.error(error));
+    this.finish('cancelled', this.metrics(this.wasted()), (out) => out.error(error));
   }
 
   /** Barge-in: `interrupted` with the text heard, then complete. */
@@ -384,15 +348,15 @@ export class Reply {
     const playedMs = Math.min(hasPlayback ? (this.played as number) : Number.POSITIVE_INFINITY, this.assembler.emittedMs());
     const spoken = spokenAt(this.assembler.segments, this.original, playedMs, this.assembler.spokenContext());
     const basis: 'playback' | 'words' | 'estimate' = hasPlayback ? 'playback' : spoken.byWords ? 'words' : 'estimate';
-    const metrics = this.metrics(Math.max(0, this.uniqueCharsSent() - spoken.heardChars));
-    this.finish('interrupted', metrics, () => {
-      this.out.next({ type: 'interrupted', utteranceId: this.id, spokenText: this.original.slice(0, spoken.end), spokenEnd: spoken.end, playedMs, basis, metrics });
-      this.out.complete();
+    const metrics = this.metrics(wastedChars(this.assembler.segments, spoken));
+    this.finish('interrupted', metrics, (out) => {
+      out.next({ type: 'interrupted', utteranceId: this.id, spokenText: this.original.slice(0, spoken.end), spokenEnd: spoken.end, playedMs, basis, metrics });
+      out.complete();
     });
   }
 
   /** Common end: stop input, timers and the generation; deliver the last event; tell the session. */
-  private finish(outcome: UtteranceReport['outcome'], metrics: UtteranceMetrics, settle?: () => void): void {
+  private finish(outcome: UtteranceReport['outcome'], metrics: UtteranceMetrics, last?: (out: Subscriber<SpeechEvent>) => void): void {
     if (this.state === 'over') return;
     this.input?.stop();
     this.recovering?.unsubscribe();
@@ -400,8 +364,8 @@ export class Reply {
     this.dispatcher.end(false);
     this.watchdog.stop();
     this.state = 'over';
-    if (settle) this.deliver(settle);
-    else this.delivered = true;
+    if (last) this.output.end(last);
+    else this.output.drop();
     this.host.replyDone(this, { utteranceId: this.id, outcome, metrics });
   }
 
@@ -412,15 +376,9 @@ export class Reply {
     return this.input?.original ?? '';
   }
 
-  private uniqueCharsSent(): number {
-    let n = 0;
-    for (const s of this.assembler.segments) if (s.charsSent > 0) n += s.segment.speakable.length;
-    return n;
-  }
-
   private wasted(): number {
     const at = Math.min(this.played ?? Number.POSITIVE_INFINITY, this.assembler.emittedMs());
-    return Math.max(0, this.uniqueCharsSent() - spokenAt(this.assembler.segments, this.original, at, this.assembler.spokenContext()).heardChars);
+    return wastedChars(this.assembler.segments, spokenAt(this.assembler.segments, this.original, at, this.assembler.spokenContext()));
   }
 
   private metrics(wastedCharacters: number): UtteranceMetrics {

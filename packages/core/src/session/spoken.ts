@@ -103,3 +103,10 @@ export function spokenAt(segments: readonly SegmentState[], original: string, pl
   }
   return { end: original.slice(0, end).trimEnd().length, heardChars, byWords };
 }
+
+/** Characters sent (each segment counted once) that the listener did not hear. @internal */
+export function wastedChars(segments: readonly SegmentState[], spoken: SpokenSoFar): number {
+  let sent = 0;
+  for (const s of segments) if (s.charsSent > 0) sent += s.segment.speakable.length;
+  return Math.max(0, sent - spoken.heardChars);
+}
