@@ -4,6 +4,7 @@
  * Written from OpenAI's API reference independently of the adapter (servers share no code with clients).
  */
 import { z } from 'zod';
+import { countChars } from '../base/pcm.js';
 
 /** Models the test server accepts (others get 404 `model_not_found`). */
 export const OPENAI_TEST_MODELS = ['gpt-4o-mini-tts', 'gpt-4o-mini-tts-2025-12-15', 'tts-1', 'tts-1-hd'] as const;
@@ -125,4 +126,26 @@ export function answerForStatus(status: number, givenKey: string | undefined): O
 /** One SSE event as written on the wire. */
 export function sseEvent(data: object | string): string {
   return `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+}
+
+/** The parsed body, or what the real API would answer (a string: a 400 with that message). */
+export function checkSpeechBody(json: unknown): OpenAiSpeechBody | OpenAiErrorAnswer | string {
+  if (json === undefined) return 'We could not parse the JSON body of your request.';
+  const parsed = openAiSpeechBodySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return invalidRequestAnswer(`${issue?.path.join('.') ?? 'body'}: ${issue?.message ?? 'invalid'}`, issue?.path.join('.') ?? null);
+  }
+  const body = parsed.data;
+  if (!(OPENAI_TEST_MODELS as readonly string[]).includes(body.model)) {
+    return { status: 404, error: { message: `The model \`${body.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } };
+  }
+  if (typeof body.voice === 'string' && !(OPENAI_TEST_VOICES as readonly string[]).includes(body.voice)) return invalidRequestAnswer(`Invalid voice: ${body.voice}`, 'voice');
+  const length = countChars(body.input);
+  if (length > OPENAI_MAX_INPUT_CHARS) return inputTooLongAnswer(length);
+  const tts1 = body.model.startsWith('tts-1');
+  if (tts1 && body.instructions !== undefined) return invalidRequestAnswer(`instructions is not supported for ${body.model}.`, 'instructions');
+  if (tts1 && body.stream_format === 'sse') return invalidRequestAnswer(`stream_format sse is not supported for ${body.model}.`, 'stream_format');
+  if ((body.response_format ?? 'mp3') !== 'pcm') return invalidRequestAnswer('this test server streams response_format "pcm" only', 'response_format');
+  return body;
 }

@@ -27,15 +27,13 @@ import { TEST_API_KEY, type BaseServerOptions, type TestServer } from '../base/s
 import {
   OPENAI_MAX_INPUT_CHARS,
   OPENAI_SPEECH_PATH,
-  OPENAI_TEST_MODELS,
-  OPENAI_TEST_VOICES,
   QUOTA_ANSWER,
   SERVER_ERROR_ANSWER,
   answerForStatus,
+  checkSpeechBody,
   inputTooLongAnswer,
   invalidKeyAnswer,
   invalidRequestAnswer,
-  openAiSpeechBodySchema,
   rateLimitAnswer,
   sseEvent,
   type OpenAiErrorAnswer,
@@ -49,6 +47,7 @@ export {
   OPENAI_MAX_INPUT_CHARS,
   OPENAI_SPEECH_PATH,
   openAiSpeechBodySchema,
+  checkSpeechBody,
   type OpenAiSpeechBody,
   type OpenAiErrorAnswer,
 } from './openai-wire.js';
@@ -314,35 +313,13 @@ export class OpenAiTestServer implements TestServer {
       if (errorFault.kind === 'text-too-long') return answer(inputTooLongAnswer(OPENAI_MAX_INPUT_CHARS + 1));
       return answer(SERVER_ERROR_ANSWER);
     }
-    const problem = this.checkBody(json);
+    const problem = checkSpeechBody(json);
     if (typeof problem !== 'object' || 'status' in problem) {
       const a = typeof problem === 'string' ? invalidRequestAnswer(problem, null) : problem;
       this.violation(state, 'invalid-body', a.error.message);
       return answer(a);
     }
     await this.stream(state, res, record, problem);
-  }
-
-  /** The parsed body, or what the real API would answer. */
-  private checkBody(json: unknown): OpenAiSpeechBody | OpenAiErrorAnswer | string {
-    if (json === undefined) return 'We could not parse the JSON body of your request.';
-    const parsed = openAiSpeechBodySchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return invalidRequestAnswer(`${issue?.path.join('.') ?? 'body'}: ${issue?.message ?? 'invalid'}`, issue?.path.join('.') ?? null);
-    }
-    const body = parsed.data;
-    if (!(OPENAI_TEST_MODELS as readonly string[]).includes(body.model)) {
-      return { status: 404, error: { message: `The model \`${body.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } };
-    }
-    if (typeof body.voice === 'string' && !(OPENAI_TEST_VOICES as readonly string[]).includes(body.voice)) return invalidRequestAnswer(`Invalid voice: ${body.voice}`, 'voice');
-    const length = countChars(body.input);
-    if (length > OPENAI_MAX_INPUT_CHARS) return inputTooLongAnswer(length);
-    const tts1 = body.model.startsWith('tts-1');
-    if (tts1 && body.instructions !== undefined) return invalidRequestAnswer(`instructions is not supported for ${body.model}.`, 'instructions');
-    if (tts1 && body.stream_format === 'sse') return invalidRequestAnswer(`stream_format sse is not supported for ${body.model}.`, 'stream_format');
-    if ((body.response_format ?? 'mp3') !== 'pcm') return invalidRequestAnswer('this test server streams response_format "pcm" only', 'response_format');
-    return body;
   }
 
   /** Streams the tagged audio of `body.input` as a raw body or as SSE, applying the chunk faults. */
@@ -364,7 +341,7 @@ export class OpenAiTestServer implements TestServer {
     this.generations.push(gen);
     res.writeHead(200, { 'content-type': sse ? 'text/event-stream; charset=utf-8' : 'audio/pcm', 'x-request-id': requestId(), 'cache-control': 'no-cache' });
     this.changed();
-    const chunks = splitAudioBytes(pcmToBytes(pcm), { chunkBytes: pcm16ChunkBytes(OPENAI_PCM_RATE, this.options.chunkMs ?? 40) });
+    const chunks = splitAudioBytes(pcmToBytes(pcm), { chunkBytes: pcm16ChunkBytes(OPENAI_PCM_RATE, this.options.chunkMs ?? 40), oddSplits: this.options.oddChunks ?? true });
     const limit = faults.neverEnd ? Math.max(1, Math.ceil(chunks.length / 2)) : chunks.length;
     const end = (status: Generation['status']): void => {
       if (gen.status === 'streaming') gen.status = status;
