@@ -74,9 +74,10 @@ for (const entry of packages) {
   const manifest = JSON.parse(readFileSync(join(base, 'package.json'), 'utf8'));
   entry.manifest = manifest;
   const problems = [];
-  const text = JSON.stringify(manifest);
-  if (text.includes('@utter/source')) problems.push('the manifest still names the @utter/source condition');
-  if (text.includes('"workspace:')) problems.push('the manifest has workspace: ranges');
+  const entryFields = JSON.stringify([manifest.exports, manifest.main, manifest.module, manifest.types]);
+  if (entryFields.includes('@utter/source') || entryFields.includes('./src/')) problems.push('the published exports still name the sources (@utter/source)');
+  const ranges = JSON.stringify([manifest.dependencies, manifest.peerDependencies, manifest.optionalDependencies]);
+  if (ranges.includes('"workspace:')) problems.push('the manifest has workspace: ranges');
   for (const field of ['description', 'license', 'repository', 'homepage', 'keywords', 'engines']) {
     if (manifest[field] === undefined) problems.push(`no "${field}"`);
   }
