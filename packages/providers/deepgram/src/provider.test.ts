@@ -232,6 +232,20 @@ describe('deepgram adapter', () => {
     conn.close();
   });
 
+  it('takes audio the server generates on its own (before any Flushed) for the reply being spoken', async () => {
+    const s = await server({ autoGenerateChars: 30 });
+    const conn = await connectTo(provider(s, { flushMinChars: 2000 }));
+    const c = collectConnectionEvents(conn);
+    const parts = ['One. ', 'This second sentence is long enough. ', 'And a third sentence to end with. ', 'Done.'];
+    for (const [i, text] of parts.entries()) conn.send({ utteranceId: 'u', segmentId: i, text });
+    conn.finish('u');
+    await c.until((e) => e.type === 'utterance-done');
+    expect(s.generations.map((g) => g.text).join('')).toBe(parts.join(''));
+    expect(s.generations.length).toBeGreaterThan(2); // some of it generated without a Flush
+    expect(c.samples('u')).toBe(s.generations.reduce((n, g) => n + samples(g.text), 0));
+    conn.close();
+  });
+
   it('validates options and names the option and why', () => {
     expect(() => deepgram({ sampleRate: 22_050 as never })).toThrow(/sampleRate: must be one of 8000, 16000, 24000, 44100, 48000/);
     expect(() => deepgram({ encoding: 'mulaw', sampleRate: 24_000 })).toThrow(/sampleRate: must be 8000 or 16000 with encoding "mulaw"/);
