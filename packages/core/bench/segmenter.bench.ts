@@ -20,14 +20,13 @@
  * every chunking, for ours and the three competitors, plus the number of cases whose text a
  * segmenter did not reproduce.
  */
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { createSegmenter } from '../src/segmenter/index.js';
 import type { Segment, SegmenterOptions } from '../src/segmenter/index.js';
 import { CHUNKINGS, type Chunking, type Counts, canonicalSet, chunkText, f1, llmTokens, locate, rng, score } from '../src/segmenter/fixtures/index.js';
 import { PARSED, runOurs } from '../src/segmenter/fixtures/run.js';
-
-const require = createRequire(import.meta.url);
+import { GOLDEN_RULES_EN } from '../src/segmenter/fixtures/golden-rules.js';
+import { PEERS, type Runner, type SentenceStreamer } from './segmenter-peers.js';
 
 // ------------------------------------------------------------------ corpus
 
@@ -94,8 +93,6 @@ function makeCorpus(bytes: number, seed = 42): string {
 
 // ------------------------------------------------------------------ runners
 
-type Runner = (tokens: readonly string[]) => Promise<number> | number;
-
 function ours(options: SegmenterOptions): Runner {
   return (tokens) => {
     const s = createSegmenter(options);
@@ -105,87 +102,21 @@ function ours(options: SegmenterOptions): Runner {
   };
 }
 
-function streamed(split: (text: string) => string[]): Runner {
-  return (tokens) => {
-    let buf = '';
-    let n = 0;
-    for (const t of tokens) {
-      buf += t;
-      const parts = split(buf);
-      if (parts.length > 1) {
-        n += parts.length - 1;
-        buf = parts[parts.length - 1]!;
-      }
-    }
-    return n + split(buf).length;
-  };
-}
+const oursSentences: SentenceStreamer = (deltas) => {
+  const s = createSegmenter({ granularity: 'sentence', maxLength: 1000 });
+  const out: Segment[] = [];
+  for (const d of deltas) out.push(...s.push(d));
+  out.push(...s.end());
+  return out.map((x) => x.text);
+};
 
-const intlSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
-const intlRunner = streamed((text) => Array.from(intlSegmenter.segment(text), (s) => s.segment));
+// ------------------------------------------------------------------ quality
 
-interface Sbd {
-  sentences(text: string, options?: Record<string, unknown>): string[];
-}
-let sbdRunner: Runner | undefined;
-let sbdModule: Sbd | undefined;
-try {
-  const sbd = require('sbd') as Sbd;
-  sbdModule = sbd;
-  sbdRunner = streamed((text) => sbd.sentences(text, { preserve_whitespace: true, newline_boundaries: true }));
-} catch (error) {
-  console.log(`sbd not available: ${String(error)}`);
-}
-
-interface LiveKitStream {
-  pushText(text: string): void;
-  endInput(): void;
-  [Symbol.asyncIterator](): AsyncIterator<unknown>;
-}
-let livekitRunner: Runner | undefined;
-let livekit: { tokenize: { basic: { SentenceTokenizer: new () => { stream(): LiveKitStream } } } } | undefined;
-try {
-  const lk = (await import('@livekit/agents')) as unknown as {
-    tokenize: { basic: { SentenceTokenizer: new () => { stream(): LiveKitStream } } };
-  };
-  livekit = lk;
-  livekitRunner = async (tokens) => {
-    const stream = new lk.tokenize.basic.SentenceTokenizer().stream();
-    for (const t of tokens) stream.pushText(t);
-    stream.endInput();
-    let n = 0;
-    for await (const _ of { [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator]() }) n++;
-    return n;
-  };
-} catch (error) {
-  console.log(`@livekit/agents not available: ${String(error)}`);
-}
-
-// ------------------------------------------------------------------ quality on the corpus
-
-/** Streams deltas the usual way for a whole-text splitter: emit all but the last sentence. */
-function streamSentences(split: (text: string) => string[], deltas: readonly string[]): string[] {
-  const out: string[] = [];
-  let buf = '';
-  for (const d of deltas) {
-    buf += d;
-    const parts = split(buf);
-    if (parts.length > 1) {
-      out.push(...parts.slice(0, -1));
-      buf = parts[parts.length - 1]!;
-    }
-  }
-  out.push(...split(buf));
-  return out;
-}
-
-type SentenceStreamer = (deltas: readonly string[], lang: string) => Promise<string[]> | string[];
-
-async function competitorQuality(stream: SentenceStreamer, how: Chunking): Promise<{ counts: Counts; corrupted: number }> {
+async function competitorQuality(stream: SentenceStreamer, how: Chunking, cases = PARSED): Promise<{ counts: Counts; corrupted: number }> {
   const counts: Counts = { tp: 0, fp: 0, fn: 0 };
   let corrupted = 0;
-  for (let i = 0; i < PARSED.length; i++) {
-    const c = PARSED[i]!;
+  for (const c of cases) {
+    const i = PARSED.indexOf(c);
     const sentences = await stream(chunkText(c.text, how, 1000 + i), c.lang);
     const ends = locate(c.text, sentences);
     if (ends === null) {
@@ -198,56 +129,72 @@ async function competitorQuality(stream: SentenceStreamer, how: Chunking): Promi
   return { counts, corrupted };
 }
 
+/** Language groups of the F1 table (by primary subtag). */
+const GROUPS: ReadonlyArray<readonly [string, (lang: string) => boolean]> = [
+  ['English', (l) => l === 'en'],
+  ['other Latin', (l) => !['en', 'ru', 'uk', 'bg', 'sr', 'el', 'zh', 'ja', 'ko', 'th', 'hi', 'bn', 'mr', 'ar', 'fa', 'ur', 'he', 'hy', 'ka', 'my', 'km', 'am', 'ta', 'te'].includes(l)],
+  ['Cyrillic, Greek', (l) => ['ru', 'uk', 'bg', 'sr', 'el'].includes(l)],
+  ['CJK, Thai', (l) => ['zh', 'ja', 'ko', 'th'].includes(l)],
+  ['other scripts', (l) => ['hi', 'bn', 'mr', 'ar', 'fa', 'ur', 'he', 'hy', 'ka', 'my', 'km', 'am', 'ta', 'te'].includes(l)],
+];
+
+/** English Golden Rules passed, streamed with `split`. */
+async function goldenRules(stream: SentenceStreamer, split: (text: string) => string[]): Promise<number> {
+  let passed = 0;
+  for (const rule of GOLDEN_RULES_EN) {
+    const got = (await stream(split(rule.text), 'en')).map((x) => x.trim()).filter((x) => x.length > 0);
+    if (JSON.stringify(got) === JSON.stringify(rule.sentences)) passed++;
+  }
+  return passed;
+}
+
 async function corpusQuality(): Promise<void> {
-  const streamers: Array<[string, SentenceStreamer | undefined]> = [
-    [
-      'Intl.Segmenter (streamed)',
-      (deltas, lang) => {
-        const seg = new Intl.Segmenter(lang, { granularity: 'sentence' });
-        return streamSentences((t) => Array.from(seg.segment(t), (x) => x.segment), deltas);
-      },
-    ],
-    [
-      'sbd (streamed)',
-      sbdModule ? (deltas) => streamSentences((t) => sbdModule!.sentences(t, { preserve_whitespace: true, newline_boundaries: true }), deltas) : undefined,
-    ],
-    [
-      'LiveKit basic SentenceTokenizer',
-      livekit
-        ? async (deltas) => {
-            const stream = new livekit!.tokenize.basic.SentenceTokenizer().stream();
-            for (const d of deltas) stream.pushText(d);
-            stream.endInput();
-            const out: string[] = [];
-            for await (const ev of { [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator]() }) {
-              out.push((ev as { token: string }).token);
-            }
-            return out;
-          }
-        : undefined,
-    ],
-  ];
+  const all: Array<[string, SentenceStreamer | undefined]> = [['utter', oursSentences], ...PEERS.map((p) => [p.name, p.sentences] as [string, SentenceStreamer | undefined])];
+  const words = (t: string): string[] => t.match(/\s*\S+\s*$|\s*\S+/g) ?? [];
+  const chars = (t: string): string[] => [...t];
+  console.log(`English Golden Rules (pySBD's list of ${GOLDEN_RULES_EN.length}; pySBD reports 47 for itself, offline), streamed:\n`);
+  console.log('| segmenter | word by word | character by character |');
+  console.log('|---|---:|---:|');
+  for (const [name, stream] of all) {
+    if (!stream) console.log(`| ${name} (unavailable) | - | - |`);
+    else console.log(`| ${name} | ${await goldenRules(stream, words)}/48 | ${await goldenRules(stream, chars)}/48 |`);
+  }
   const gold = PARSED.reduce((n, c) => n + c.gold.length, 0);
-  console.log(`Quality on the evaluation corpus: ${PARSED.length} cases, ${gold} gold boundaries, 'sentence' granularity.`);
+  console.log(`\nQuality on the evaluation corpus: ${PARSED.length} cases, ${gold} gold boundaries, 'sentence' granularity.`);
   console.log('Boundary F1 per chunking (cases whose text was not reproduced exactly in brackets):\n');
   console.log(`| segmenter | ${CHUNKINGS.join(' | ')} |`);
   console.log(`|---|${CHUNKINGS.map(() => '---:').join('|')}|`);
   const cell = (counts: Counts, corrupted: number): string => `${f1(counts).f1.toFixed(3)}${corrupted ? ` (${corrupted})` : ''}`;
-  for (const [name, withLanguage] of [["utter, case language set", true], ['utter, no language', false]] as const) {
+  for (const [name, withLanguage] of [['utter, case language set', true], ['utter, no language', false]] as const) {
     const cells = CHUNKINGS.map((how) => {
       const r = runOurs(how, withLanguage);
       return cell(r.counts, r.corrupted.length);
     });
     console.log(`| ${name} | ${cells.join(' | ')} |`);
   }
-  for (const [name, stream] of streamers) {
-    if (!stream) {
-      console.log(`| ${name} (unavailable) | ${CHUNKINGS.map(() => '-').join(' | ')} |`);
+  for (const peer of PEERS) {
+    if (!peer.sentences) {
+      console.log(`| ${peer.name} (unavailable) | ${CHUNKINGS.map(() => '-').join(' | ')} |`);
       continue;
     }
     const cells: string[] = [];
     for (const how of CHUNKINGS) {
-      const r = await competitorQuality(stream, how);
+      const r = await competitorQuality(peer.sentences, how);
+      cells.push(cell(r.counts, r.corrupted));
+    }
+    console.log(`| ${peer.name} | ${cells.join(' | ')} |`);
+  }
+  // per language group, LLM-like tokens
+  const how: Chunking = 'llm';
+  console.log(`\nBoundary F1 per language group ('${how}' chunking; cases per group in brackets):\n`);
+  const groups = GROUPS.map(([name, test]) => [name, PARSED.filter((c) => test(c.lang))] as const);
+  console.log(`| segmenter | ${groups.map(([name, cases]) => `${name} (${cases.length})`).join(' | ')} |`);
+  console.log(`|---|${groups.map(() => '---:').join('|')}|`);
+  for (const [name, stream] of all) {
+    if (!stream) continue;
+    const cells: string[] = [];
+    for (const [, cases] of groups) {
+      const r = await competitorQuality(stream, how, cases);
       cells.push(cell(r.counts, r.corrupted));
     }
     console.log(`| ${name} | ${cells.join(' | ')} |`);
@@ -348,9 +295,7 @@ async function main(): Promise<void> {
   }
   await measure("utter 'sentence'", ours({ granularity: 'sentence' }), 20_000);
   await measure("utter default ('speech')", ours({}), 20_000);
-  await measure('LiveKit tokenize.basic.SentenceTokenizer', livekitRunner, 6_000);
-  await measure('Intl.Segmenter (streamed)', intlRunner, 6_000);
-  await measure('sbd (streamed)', sbdRunner, 6_000);
+  for (const peer of PEERS) await measure(peer.name, peer.run, 6_000);
 
   const speed = (r: Row): number => r.bytes / 1e6 / (r.ms / 1000);
   const base = rows[0]!;

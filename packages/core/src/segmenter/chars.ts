@@ -82,6 +82,11 @@ export function isThai(cp: number): boolean {
   return cp >= 0x0e01 && cp <= 0x0eff;
 }
 
+/** Armenian letters (the script's full stop "։" is often typed as ":"). */
+export function isArmenian(cp: number): boolean {
+  return (cp >= 0x0531 && cp <= 0x058a) || (cp >= 0xfb13 && cp <= 0xfb17);
+}
+
 /** Greek letters. */
 export function isGreek(cp: number): boolean {
   return (cp >= 0x0370 && cp <= 0x03ff) || (cp >= 0x1f00 && cp <= 0x1fff);

@@ -19,6 +19,7 @@ import {
   TERM,
   WS,
   isCjkFullStop,
+  isArmenian,
   isDigit,
   isGreek,
   isLetter,
@@ -566,6 +567,11 @@ class StreamingSegmenter implements Segmenter {
       while (k > 0 && FLAGS[this.cc(k - 1)]! & CLOSER) k--;
       if (k > 0 && isGreek(this.cpb(k))) return this.onTerminal(p, eof, true);
     }
+    if (c === 0x3a && p > 0 && isArmenian(this.cpb(p))) {
+      // Armenian full stop "։" is commonly typed as a colon
+      if (p + 1 >= this.len && !eof) return false;
+      if (p + 1 >= this.len || FLAGS[this.cc(p + 1)]! & WS) return this.onTerminal(p, eof, true);
+    }
     if (c === 0x3001 || c === 0xff0c || c === 0xff1b || c === 0xff1a || c === 0x2014 || c === 0xfe50 || c === 0xfe51) {
       if (this.recordClause(p + 1)) return true;
     }
@@ -1097,7 +1103,7 @@ class StreamingSegmenter implements Segmenter {
         // the end of a time, decimal or grouped number ("10:30.", "3,5.") is not an ordinal
         const b = this.cc(s - 1);
         if ((b === 0x3a || b === 0x2c || b === 0x2e) && isDigit(this.cc(s - 2))) return 'year';
-        if (token.length > 2) return 'year';
+        if (token.length > 2 || this.afterNumericAbbreviation(s)) return 'year';
         return this.ordinalContext(s) ? 'ordinal' : 'number';
       }
       if (/^\d+(\.\d+)+$/.test(token)) return enumerator ? 'never' : 'cut';
@@ -1131,6 +1137,8 @@ class StreamingSegmenter implements Segmenter {
     if (token.charCodeAt(1) === 0x2e && /^(?:\p{L}\.)+\p{L}$/u.test(token)) return 'initial';
     // an unlisted abbreviation ("tsp.", "MwSt."): ends a sentence only before a capital
     if (looksAbbreviated(token)) return 'suffix';
+    // a long word ending in three consonants is a clipped compound before a number ("Hauptstr. 5")
+    if (token.length > 4 && /[bcdfghjklmnpqrstvwxzß]{3}$/i.test(token)) return 'numeric';
     // a short capitalized word before a number is a reference ("Abs. 1", "Kap. 3", "Vol. 2")
     if (token.length <= 4 && isCapital(first) && CASED_WORD.test(token) && token.slice(1) === token.slice(1).toLowerCase()) return 'numeric';
     return 'cut';
@@ -1207,7 +1215,14 @@ class StreamingSegmenter implements Segmenter {
     else if (s > 0 && !(FLAGS[this.cc(s - 1)]! & WS) && this.cc(s - 1) !== 0x28) return 'none';
     if (e >= len) return eof ? 'none' : 'wait';
     if (this.cc(e) !== 0x20) return 'none';
-    if (this.isEnumeratorPosition(m)) {
+    const continues = this.listKind === kind && value === this.listValue + 1 && this.listDelim === delim && this.listBullet === bullet;
+    if (continues && m > 0 && FLAGS[this.cc(m - 1)]! & WS) {
+      this.listValue = value;
+      this.cut(m, 'sentence');
+      return 'cut';
+    }
+    // a bullet marks a list item wherever it stands
+    if (bullet !== 0 || this.isEnumeratorPosition(m)) {
       this.listKind = kind;
       this.listValue = value;
       this.listDelim = delim;
@@ -1215,15 +1230,16 @@ class StreamingSegmenter implements Segmenter {
       this.pos = e;
       return 'start';
     }
-    if (
-      this.listKind === kind && value === this.listValue + 1 && this.listDelim === delim && this.listBullet === bullet &&
-      m > 0 && FLAGS[this.cc(m - 1)]! & WS
-    ) {
-      this.listValue = value;
-      this.cut(m, 'sentence');
-      return 'cut';
-    }
     return 'none';
+  }
+
+  /** True when the number at `s` follows a reference abbreviation ("br. 3.", "Nr. 5."): a cardinal. */
+  private afterNumericAbbreviation(s: number): boolean {
+    if (this.cc(s - 1) !== 0x20 || this.cc(s - 2) !== 0x2e) return false;
+    let t = s - 2;
+    while (t > 0 && s - 2 - t < 6 && isWordChar(this.cpb(t))) t--;
+    if (t === s - 2) return false;
+    return this.o.lang.abbreviations.get(this.sub(t, s - 2).toLowerCase()) === 'numeric';
   }
 
   /** True when a token starting at `s` stands at a line start, segment start or after a colon. */
