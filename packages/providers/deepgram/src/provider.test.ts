@@ -246,6 +246,16 @@ describe('deepgram adapter', () => {
     conn.close();
   });
 
+  it('reports the idle close (1011 NET-0001) as a retryable connection error', async () => {
+    const s = await server({ faults: { idleCloseMs: 30 } });
+    const conn = await connectTo(provider(s));
+    const c = collectConnectionEvents(conn);
+    await c.until((e) => e.type === 'closed');
+    const [error] = c.errors();
+    expect([error?.code, error?.retryable, error?.providerCode]).toEqual(['connection', true, 1011]);
+    expect(error?.message).toContain('NET-0001');
+  });
+
   it('validates options and names the option and why', () => {
     expect(() => deepgram({ sampleRate: 22_050 as never })).toThrow(/sampleRate: must be one of 8000, 16000, 24000, 44100, 48000/);
     expect(() => deepgram({ encoding: 'mulaw', sampleRate: 24_000 })).toThrow(/sampleRate: must be 8000 or 16000 with encoding "mulaw"/);
