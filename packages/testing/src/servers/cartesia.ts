@@ -79,6 +79,8 @@ export interface CartesiaConnectionState {
   readonly contexts: Map<string, CartesiaServerContext>;
   stalled: boolean;
   idleTimer: NodeJS.Timeout | undefined;
+  /** When the connection was last active: a client message, or audio sent (server clock, ms). */
+  lastActivity: number;
 }
 
 type Conn = TestConnection<CartesiaConnectionState>;
@@ -132,14 +134,24 @@ export class CartesiaTestServer extends BaseTestServer<CartesiaConnectionState> 
 
   protected createState(conn: Omit<Conn, 'state'>): CartesiaConnectionState {
     const header = conn.headers['cartesia-version'];
-    return { version: conn.query.get('cartesia_version') ?? (typeof header === 'string' ? header : ''), contexts: new Map(), stalled: false, idleTimer: undefined };
+    return { version: conn.query.get('cartesia_version') ?? (typeof header === 'string' ? header : ''), contexts: new Map(), stalled: false, idleTimer: undefined, lastActivity: this.now() };
   }
 
   protected onOpen(conn: Conn): void {
     this.armIdle(conn);
   }
 
+  /** Idle means no client message and no generation running: a connection busy streaming audio is not closed. */
+  protected override onIdle(conn: Conn): void {
+    const limit = this.faultsFor(conn).idleCloseMs ?? this.idleTimeoutMs;
+    const busy = [...conn.state.contexts.values()].some((c) => c.running);
+    const quietFor = this.now() - conn.state.lastActivity;
+    if (!busy && quietFor >= limit - 1) return void conn.ws.close(1000, 'idle timeout');
+    this.setTimer(conn, busy ? limit : Math.max(1, limit - quietFor), () => this.onIdle(conn));
+  }
+
   private armIdle(conn: Conn): void {
+    conn.state.lastActivity = this.now();
     if (this.faultsFor(conn).idleCloseMs !== undefined) return; // the base server's idle fault applies
     this.clearTimer(conn, conn.state.idleTimer);
     conn.state.idleTimer = this.setTimer(conn, this.idleTimeoutMs, () => this.onIdle(conn));
@@ -289,6 +301,7 @@ export class CartesiaTestServer extends BaseTestServer<CartesiaConnectionState> 
       }
     } finally {
       c.running = false;
+      conn.state.lastActivity = this.now();
     }
   }
 
