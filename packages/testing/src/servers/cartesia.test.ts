@@ -100,4 +100,18 @@ describe('Cartesia test server', () => {
     expect(c.frames.find((f) => f['type'] === 'error')).toMatchObject({ context_id: 'w', status_code: 429, error: expect.stringContaining('concurrency') });
     c.ws.close();
   });
+
+  it('buffers text for max_buffer_delay_ms until a sentence ends, a flush, or the delay', async () => {
+    const s = await start();
+    const c = await open(`${s.url}?cartesia_version=2026-03-01`, { 'X-API-Key': s.apiKey });
+    input(c.ws, 'b', 'Hello', true, { max_buffer_delay_ms: 40 });
+    await s.waitFor(() => s.received.length === 1);
+    expect(s.generations).toHaveLength(0); // held: no sentence end yet
+    await s.waitFor(() => s.generations.length === 1); // the delay passed
+    expect(s.generations[0]?.text).toBe('Hello');
+    input(c.ws, 'b', ' there.', true, { max_buffer_delay_ms: 40 });
+    await s.waitFor(() => s.generations.length === 2); // a sentence end releases at once
+    expect(s.generations[1]?.text).toBe(' there.');
+    c.ws.close();
+  });
 });
