@@ -63,6 +63,9 @@ describe.each(['audio', 'sse'] as const)('openai connection (%s)', (streamFormat
       { model: 'gpt-4o-mini-tts', input: 'How are you?', voice: 'coral', response_format: 'pcm', instructions: 'Cheerful.', speed: 1.25, stream_format: streamFormat },
     ]);
     expect(server.upgrades.every((u) => u.headers.authorization === `Bearer ${server.apiKey}` && u.path === '/v1/audio/speech')).toBe(true);
+    // The key travels in the Authorization header only: never in the URL or the body.
+    expect(server.upgrades.every((u) => Object.keys(u.query).length === 0)).toBe(true);
+    expect(server.received.every((m) => !m.text.includes(server.apiKey))).toBe(true);
     // Chunks end in the middle of a sample on the wire; the decoded audio is the server's, sample for sample.
     for (const [segmentId, gen] of [0, 1].map((s) => [s, server.generations.find((g) => g.text === (s === 0 ? 'Hello there. ' : 'How are you?'))] as const)) {
       expect(Array.from(log.audio('u1', segmentId))).toEqual(Array.from(generatePcm(gen?.text ?? '', { sampleRate: 24_000, generation: gen?.id ?? 0 })));

@@ -343,6 +343,8 @@ export class OpenAiTestServer implements TestServer {
     this.changed();
     const chunks = splitAudioBytes(pcmToBytes(pcm), { chunkBytes: pcm16ChunkBytes(OPENAI_PCM_RATE, this.options.chunkMs ?? 40), oddSplits: this.options.oddChunks ?? true });
     const limit = faults.neverEnd ? Math.max(1, Math.ceil(chunks.length / 2)) : chunks.length;
+    // `error: { kind, afterChunks }` (the fault's mid-stream form): fires once this many chunks were sent on the connection.
+    const midStreamError = (normalizeErrorFault(faults.error) as { readonly afterChunks?: number } | undefined)?.afterChunks;
     const end = (status: Generation['status']): void => {
       if (gen.status === 'streaming') gen.status = status;
       this.changed();
@@ -366,6 +368,14 @@ export class OpenAiTestServer implements TestServer {
       gen.samplesSent += chunk.samples;
       state.chunksSent++;
       this.changed();
+      if (midStreamError !== undefined && state.chunksSent >= midStreamError) {
+        // An error in the middle of the audio: an SSE error event then the end of the stream; a raw
+        // body can carry no error, so it breaks off (the chunked body never gets its last chunk).
+        end('error');
+        if (sse) res.end(sseEvent({ type: 'error', error: { message: SERVER_ERROR_ANSWER.error.message, type: 'server_error', param: null, code: null } }));
+        else res.destroy();
+        return;
+      }
       if (faults.dropAfterChunks !== undefined && state.chunksSent >= faults.dropAfterChunks) {
         end('dropped');
         state.socket.destroy();
