@@ -14,6 +14,8 @@ export interface SpeechPlayerOptions {
   readonly context?: AudioContext;
   /** Audio buffered before playback starts (and after an underrun), in ms. Default 60. */
   readonly preRollMs?: number;
+  /** Largest pre-roll after underruns (each underrun doubles the pre-roll up to this), in ms. Default 480. */
+  readonly maxPreRollMs?: number;
   /** How often the played position is reported while playing, in ms. Default 50. */
   readonly reportIntervalMs?: number;
   /** Output gain, 0..1 or more. Default 1. */
@@ -26,6 +28,7 @@ export interface SpeechPlayerOptions {
 
 const optionsSchema = z.object({
   preRollMs: z.optional(z.number().check(z.gte(0), z.lte(2000))),
+  maxPreRollMs: z.optional(z.number().check(z.gte(0), z.lte(5000))),
   reportIntervalMs: z.optional(z.number().check(z.gte(5), z.lte(5000))),
   volume: z.optional(z.number().check(z.gte(0), z.lte(10))),
   record: z.optional(z.boolean()),
@@ -270,6 +273,7 @@ export async function createSpeechPlayer(options: SpeechPlayerOptions = {}): Pro
   node.port.postMessage({
     t: 'config',
     preRollFrames: Math.round(((options.preRollMs ?? 60) * sampleRate) / 1000),
+    maxPreRollFrames: Math.round(((options.maxPreRollMs ?? 480) * sampleRate) / 1000),
     reportFrames: Math.max(128, Math.round(((options.reportIntervalMs ?? 50) * sampleRate) / 1000)),
     record: options.record ?? false,
   } satisfies ToWorklet);

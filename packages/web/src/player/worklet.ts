@@ -6,7 +6,7 @@
  * What it does, per render quantum (128 frames): a jitter buffer of audio chunks (already resampled
  * to the context's rate) that starts playing once `preRollFrames` are buffered (or earlier when told
  * the stream is flushed), plays chunks back to back across segments and replies without gaps,
- * outputs silence on underrun (and pre-rolls again), fires position marks (word timings) in the
+ * outputs silence on underrun (and pre-rolls again, with a pre-roll doubled up to a maximum), fires position marks (word timings) in the
  * quantum their audio plays, reports the played position, and stops at once on `stop`, with a
  * 64-frame fade so the cut does not click.
  * @internal
@@ -14,7 +14,13 @@
 
 /** Main thread → processor. @internal */
 export type ToWorklet =
-  | { readonly t: 'config'; readonly preRollFrames: number; readonly reportFrames: number; readonly record: boolean }
+  | {
+      readonly t: 'config';
+      readonly preRollFrames: number;
+      readonly maxPreRollFrames: number;
+      readonly reportFrames: number;
+      readonly record: boolean;
+    }
   | {
       readonly t: 'push';
       readonly utt: string;
@@ -36,6 +42,8 @@ export interface ChunkRecord {
   readonly offsetMs: number;
   readonly durMs: number;
   readonly frames: number;
+  /** Context frame at which the chunk reached the processor. */
+  readonly arrivalFrame: number;
   /** Context frame at which its first sample was output. */
   readonly startFrame: number;
   /** Context frame just past its last sample (undefined while playing or when cut). */
@@ -80,7 +88,10 @@ function processorMain(name: string): void {
     durMs: number;
     data: Float32Array;
     pos: number;
-    record: { utt: string; seg: number; offsetMs: number; durMs: number; frames: number; startFrame: number; endFrame: number | undefined } | undefined;
+    arrivalFrame: number;
+    record:
+      | { utt: string; seg: number; offsetMs: number; durMs: number; frames: number; arrivalFrame: number; startFrame: number; endFrame: number | undefined }
+      | undefined;
   }
   interface Mark {
     utt: string;
@@ -96,6 +107,7 @@ function processorMain(name: string): void {
     playing = false;
     flushed = false;
     preRoll = 0;
+    maxPreRoll = 0;
     reportEvery = 2048;
     sinceReport = 0;
     record = false;
@@ -120,11 +132,12 @@ function processorMain(name: string): void {
       switch (m.t) {
         case 'config':
           this.preRoll = m.preRollFrames;
+          this.maxPreRoll = Math.max(m.preRollFrames, m.maxPreRollFrames);
           this.reportEvery = m.reportFrames;
           this.record = m.record;
           break;
         case 'push':
-          this.queue.push({ utt: m.utt, seg: m.seg, offsetMs: m.offsetMs, durMs: m.durMs, data: m.data, pos: 0, record: undefined });
+          this.queue.push({ utt: m.utt, seg: m.seg, offsetMs: m.offsetMs, durMs: m.durMs, data: m.data, pos: 0, arrivalFrame: currentFrame, record: undefined });
           this.buffered += m.data.length;
           this.flushed = false;
           break;
@@ -216,7 +229,7 @@ function processorMain(name: string): void {
               this.post({ t: 'segment-start', utt: chunk.utt, seg: chunk.seg, frame: currentFrame + i });
             }
             if (this.record) {
-              chunk.record = { utt: chunk.utt, seg: chunk.seg, offsetMs: chunk.offsetMs, durMs: chunk.durMs, frames: chunk.data.length, startFrame: currentFrame + i, endFrame: undefined };
+              chunk.record = { utt: chunk.utt, seg: chunk.seg, offsetMs: chunk.offsetMs, durMs: chunk.durMs, frames: chunk.data.length, arrivalFrame: chunk.arrivalFrame, startFrame: currentFrame + i, endFrame: undefined };
               this.records.push(chunk.record);
             }
           }
@@ -241,6 +254,8 @@ function processorMain(name: string): void {
         if (i < n && this.head >= this.queue.length) {
           this.playing = false;
           if (!this.flushed) {
+            // Ran dry mid-stream: the network or the engine is burstier than the pre-roll; buffer more next time.
+            this.preRoll = Math.min(this.maxPreRoll, Math.max(this.preRoll * 2, 128));
             this.underruns++;
             this.post({ t: 'underrun', frame: currentFrame + i });
           }

@@ -62,10 +62,23 @@ export class LateInterruptions {
     const reply = this.replies.get(utteranceId);
     if (!reply?.complete) return undefined;
     this.replies.delete(utteranceId);
-    let end = 0;
-    for (const mark of reply.marks) if (mark.endMs <= playedMs) end = Math.max(end, mark.end);
+    let heard = 0;
+    for (const mark of reply.marks) if (mark.endMs <= playedMs) heard = Math.max(heard, mark.end);
+    const end = wordBoundaryBefore(reply.text, heard);
     return { type: 'interrupted', utteranceId, spokenText: reply.text.slice(0, end), spokenEnd: end, playedMs, basis: 'playback' };
   }
+}
+
+/** The end of the last whitespace-delimited word that ends at or before `position` (as the session counts words). */
+function wordBoundaryBefore(text: string, position: number): number {
+  if (position >= text.length) return text.trimEnd().length;
+  let best = 0;
+  for (const match of text.matchAll(/\S+/g)) {
+    const end = match.index + match[0].length;
+    if (end > position) break;
+    best = end;
+  }
+  return best;
 }
 
 function trimEnd(text: string, start: number): number {
