@@ -27,7 +27,6 @@ export type CartesiaConnection = ProtocolConnection<CartesiaConnectionExtras>;
 interface Segment {
   readonly utteranceId: string;
   readonly segmentId: number;
-  readonly context: Context;
   /** Context sample where this segment's audio starts, once its first chunk arrived. */
   startSample: number | undefined;
   acked: boolean;
@@ -202,7 +201,7 @@ export const cartesia = defineWebSocketProvider({
       },
       send({ utteranceId, segmentId, text }) {
         const c = contextFor(utteranceId);
-        const seg: Segment = { utteranceId, segmentId, context: c, startSample: undefined, acked: false };
+        const seg: Segment = { utteranceId, segmentId, startSample: undefined, acked: false };
         c.segments.push(seg);
         queue.add(seg);
         input(c, text, true);
