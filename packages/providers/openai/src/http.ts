@@ -86,7 +86,10 @@ export async function streamSpeech(o: ResolvedOpenAiOptions, apiKey: string, inp
   };
   const reader = body.getReader();
   const sseState = sse ? createSseState(emit) : undefined;
+  let complete = false;
   try {
+    // Read to the end of the body (also after `speech.audio.done`): a body read to its end lets the
+    // HTTP client keep the TCP connection alive for the next request; a cancelled one closes it.
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
@@ -97,14 +100,13 @@ export async function streamSpeech(o: ResolvedOpenAiOptions, apiKey: string, inp
       }
       if (chunk.done) break;
       if (chunk.value.byteLength === 0) continue;
-      if (sseState) {
-        sseState.feed(chunk.value);
-        if (sseState.done) break;
-      } else emit(chunk.value);
+      if (sseState) sseState.feed(chunk.value);
+      else emit(chunk.value);
     }
+    complete = true;
   } finally {
     reader.releaseLock();
-    await body.cancel().catch(() => undefined);
+    if (!complete) await body.cancel().catch(() => undefined);
   }
   if (sseState && !sseState.done) throw connectionError('The OpenAI event stream ended without speech.audio.done.', undefined);
   if (decoder.pendingBytes > 0) throw connectionError('The OpenAI response ended in the middle of a sample.', undefined);

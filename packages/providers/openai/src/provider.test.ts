@@ -240,9 +240,9 @@ describe('openai through the session engine', () => {
     expect(heard.repeatedWords).toEqual([]);
   }, 30_000);
 
-  it('several replies on one session and one keep-alive TCP connection', async () => {
+  it.each(['audio', 'sse'] as const)('several replies on one session and one keep-alive TCP connection (%s)', async (streamFormat) => {
     const server = await start();
-    const s = createSpeechSession({ provider: providerFor(server, { maxConcurrentRequests: 1 }), ...session });
+    const s = createSpeechSession({ provider: providerFor(server, { maxConcurrentRequests: 1, streamFormat }), ...session });
     try {
       for (const text of ['First reply.', 'Second reply, a little longer.', 'Third.']) {
         const events = await lastValueFrom(s.say(text).pipe(toArray()));
