@@ -119,7 +119,7 @@ const int = (min: number, max: number, name: string) =>
 const bool = (name: string) => z.boolean({ message: `${name} must be true or false` });
 
 /** zod schema of {@link ElevenLabsOptions}. */
-export const elevenlabsOptionsSchema = z
+export const elevenlabsOptionsSchema: z.ZodType<ElevenLabsOptions> = z
   .object({
     apiKey: apiKeyOption,
     baseUrl: originSchema().optional(),

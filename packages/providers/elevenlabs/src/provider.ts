@@ -47,7 +47,7 @@ export const elevenlabs = defineWebSocketProvider({
   label: 'ElevenLabs',
   apiKeyEnv,
   optionsSchema: elevenlabsOptionsSchema,
-  resolve: (options) => resolveElevenLabsOptions(options as ElevenLabsOptions),
+  resolve: resolveElevenLabsOptions,
   capabilities: (o) => ({
     textInput: o.mode === 'multi' ? 'context' : 'incremental',
     segmentAcks: false,

@@ -148,6 +148,11 @@ export class ElevenLabsTestServer extends BaseTestServer<ElevenLabsConnectionSta
   }
 
   protected override onIdle(conn: Conn): void {
+    // Inactivity is the client's: the time the server spends streaming its own audio does not count.
+    if ([...conn.state.contexts.values()].some((c) => c.generating)) {
+      this.setTimer(conn, 10, () => this.onIdle(conn));
+      return;
+    }
     const s = conn.state.query.inactivityTimeoutS;
     conn.ws.close(1008, `Have not received a new text input within the timeout of ${s} seconds. Streaming input terminated.`);
   }
