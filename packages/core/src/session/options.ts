@@ -32,8 +32,7 @@ const schedulerSchema = z.custom<SchedulerLike>(
   { message: 'scheduler must be an RxJS SchedulerLike' },
 );
 
-/** The segmenter's option names (an unknown key is a typo, reported as such). */
-const SEGMENTER_KEYS = ['language', 'granularity', 'maxLength', 'firstSegmentMinLength', 'minLength', 'markdown', 'code', 'emoji', 'abbreviations'] as const;
+
 
 /** True for an AbortSignal (also from another realm or polyfill: checked by shape). */
 function isAbortSignal(value: unknown): value is AbortSignal {
@@ -65,13 +64,18 @@ const optionsSchema = z.strictObject({
   segmenter: z
     .record(z.string(), z.unknown())
     .superRefine((value, ctx) => {
-      for (const key of Object.keys(value)) {
-        if (!(SEGMENTER_KEYS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', message: `unknown segmenter option "${key}"`, path: [key] });
+      try {
+        createSegmenter(value as SegmenterOptions);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
       }
     })
     .optional(),
   timeouts: z
     .strictObject({ handshakeMs: positiveMs.optional(), firstAudioMs: positiveMs.optional() })
+    .optional(),
+  release: z
+    .strictObject({ firstSegmentMs: z.union([z.number().finite().min(0), z.literal(false)]).optional(), idleMs: z.union([z.number().finite().min(0), z.literal(false)]).optional() })
     .optional(),
   retry: z
     .strictObject({
@@ -101,6 +105,8 @@ export interface ResolvedOptions {
   readonly maxBufferedAudioMs: number | undefined;
   readonly onLimit: 'queue' | 'fail';
   readonly maxInputChars: number;
+  readonly firstSegmentMs: number | false;
+  readonly idleMs: number | false;
 }
 
 /** Validates `options` and applies defaults; throws `SpeechError('invalid-input')`. @internal */
@@ -126,7 +132,6 @@ export function resolveOptions(options: SpeechSessionOptions): ResolvedOptions {
   const maxDelayMs = Math.max(o.retry?.maxDelayMs ?? 5_000, o.retry?.maxDelayMs === undefined ? initialDelayMs : 0);
   try {
     backoffDelay(1, { initialDelayMs, maxDelayMs, jitter });
-    createSegmenter(o.segmenter as SegmenterOptions | undefined);
   } catch (err) {
     throw new SpeechError('invalid-input', `Invalid speech options: ${err instanceof Error ? err.message : String(err)}`, { retryable: false, cause: err });
   }
@@ -143,5 +148,7 @@ export function resolveOptions(options: SpeechSessionOptions): ResolvedOptions {
     maxBufferedAudioMs: o.maxBufferedAudioMs,
     onLimit: o.onLimit ?? 'queue',
     maxInputChars: o.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS,
+    firstSegmentMs: o.release?.firstSegmentMs ?? 250,
+    idleMs: o.release?.idleMs ?? 400,
   };
 }

@@ -39,6 +39,10 @@ export interface ReplyInputSink {
 
 /** Settings of a reply's input. @internal */
 export interface ReplyInputOptions {
+  /** Release pending text this long after its first character when nothing was released yet (false: never). */
+  readonly firstSegmentMs: number | false;
+  /** Release pending text when the input has been silent this long (false: never). */
+  readonly idleMs: number | false;
   readonly segmenter: SegmenterOptions | undefined;
   /** Largest speakable text per request (the providers' smallest `maxCharsPerRequest`). */
   readonly maxChars: number | undefined;
@@ -60,6 +64,12 @@ export class ReplyInput {
   private inputEnded = false;
   private turn: Subscription | undefined;
   private over = false;
+  /** Deadline bookkeeping: the pending text's first speakable offset, since when, and the timer. */
+  private pendingOffset: number | undefined;
+  private pendingAt = 0;
+  private lastDeltaAt = 0;
+  private released = 0;
+  private deadline: Subscription | undefined;
 
   constructor(
     private readonly options: ReplyInputOptions,
@@ -78,7 +88,7 @@ export class ReplyInput {
       end: () => {
         this.inputEnded = true;
         this.handle = undefined;
-        this.drain();
+        if (this.turn === undefined) this.drain();
       },
       error: (error) => this.fail(error),
     });
@@ -91,11 +101,14 @@ export class ReplyInput {
     this.handle = undefined;
     this.turn?.unsubscribe();
     this.turn = undefined;
+    this.deadline?.unsubscribe();
+    this.deadline = undefined;
   }
 
   private onDelta(delta: string): void {
     if (this.over || delta.length === 0) return;
-    this.firstDeltaAt ??= this.options.scheduler.now();
+    this.lastDeltaAt = this.options.scheduler.now();
+    this.firstDeltaAt ??= this.lastDeltaAt;
     if (this.original.length + this.queued + delta.length > this.options.maxInputChars) {
       this.fail(
         new SpeechError('invalid-input', `The reply is longer than maxInputChars (${this.options.maxInputChars} characters); split it or raise the option.`, { retryable: false }),
@@ -127,9 +140,44 @@ export class ReplyInput {
       return;
     }
     if (this.inputEnded) {
+      this.deadline?.unsubscribe();
       if (!this.release(() => this.segmenter.end())) return;
       if (!this.over) this.sink.end();
+      return;
     }
+    this.armDeadline();
+  }
+
+  /**
+   * The first-audio and input-idle deadlines: text the segmenter holds (no certain boundary yet) is
+   * released at its best clause or word boundary when the first segment has waited `firstSegmentMs`,
+   * or when the input has been silent for `idleMs` (an LLM pausing for a tool call).
+   */
+  private armDeadline(): void {
+    this.deadline?.unsubscribe();
+    this.deadline = undefined;
+    const pending = this.segmenter.firstPendingSpeakable();
+    if (pending === undefined) {
+      this.pendingOffset = undefined;
+      return;
+    }
+    const { scheduler, firstSegmentMs, idleMs } = this.options;
+    if (pending !== this.pendingOffset) {
+      this.pendingOffset = pending;
+      this.pendingAt = scheduler.now();
+    }
+    const due = Math.min(
+      firstSegmentMs === false || this.released > 0 ? Number.POSITIVE_INFINITY : this.pendingAt + firstSegmentMs,
+      idleMs === false ? Number.POSITIVE_INFINITY : this.lastDeltaAt + idleMs,
+    );
+    if (due === Number.POSITIVE_INFINITY) return;
+    this.deadline = timer(scheduler, due - scheduler.now(), () => {
+      this.deadline = undefined;
+      if (this.over || this.turn !== undefined) return;
+      const before = this.released;
+      // Without a boundary to cut at yet, the next delta re-arms the deadline.
+      if (this.release(() => this.segmenter.releaseNow()) && this.released > before) this.armDeadline();
+    });
   }
 
   private release(run: () => Segment[]): boolean {
@@ -141,6 +189,7 @@ export class ReplyInput {
       return false;
     }
     if (list.length === 0) return true;
+    this.released += list.length;
     releaseProbe.onRelease?.();
     const max = this.options.maxChars;
     this.sink.segments(max === undefined ? list : list.flatMap((s) => fitToLimit(s, max, this.original)));

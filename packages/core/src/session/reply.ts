@@ -144,7 +144,14 @@ export class Reply {
     this.state = 'active';
     this.providerIndex = providerIndex;
     const input = new ReplyInput(
-      { segmenter: this.host.options.segmenter, maxChars: this.host.maxChars, maxInputChars: this.host.options.maxInputChars, scheduler: this.host.scheduler },
+      {
+        segmenter: this.host.options.segmenter,
+        maxChars: this.host.maxChars,
+        maxInputChars: this.host.options.maxInputChars,
+        firstSegmentMs: this.host.options.firstSegmentMs,
+        idleMs: this.host.options.idleMs,
+        scheduler: this.host.scheduler,
+      },
       {
         segments: (list) => {
           for (const s of list) this.assembler.segments.push(createSegmentState(s, this.assembler.segments.length));

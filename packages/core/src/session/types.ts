@@ -21,6 +21,17 @@ export interface SessionTimeouts {
   readonly firstAudioMs?: number;
 }
 
+/**
+ * When text the segmenter is still holding (no certain boundary yet) is released anyway, at its best
+ * clause or word boundary, so that speech does not wait on a slow or pausing LLM.
+ */
+export interface ReleaseDeadlines {
+  /** Time to first audio: release the first segment this long after its first character. Default 250; `false`: never. */
+  readonly firstSegmentMs?: number | false;
+  /** Release pending text once the input has been silent this long (an LLM pausing). Default 400; `false`: never. */
+  readonly idleMs?: number | false;
+}
+
 /** Reconnection with exponential backoff and jitter. */
 export interface RetryOptions {
   /** Retries per reply before failing with the unspoken text. Default 3. */
@@ -46,6 +57,8 @@ export interface SpeechSessionOptions {
   readonly segmenter?: SegmenterOptions;
   /** Deadlines. */
   readonly timeouts?: SessionTimeouts;
+  /** When held text is released without a certain boundary (time to first audio, LLM pauses). */
+  readonly release?: ReleaseDeadlines;
   /** Reconnection policy. */
   readonly retry?: RetryOptions;
   /**
