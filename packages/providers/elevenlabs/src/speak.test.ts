@@ -45,6 +45,26 @@ describe('elevenlabs in the session engine', () => {
     expect(s.connectionCount).toBe(2);
   });
 
+  for (const [name, faults] of [
+    ['a drop in the middle of a word', { dropAfterChunks: 7, faultyConnections: 1 }],
+    ['a generation that never ends', { neverEnd: true, faultyConnections: 1 }],
+  ] as const) {
+    for (const mode of ['multi', 'single'] as const) {
+      it(`recovers from ${name} (${mode}): every word heard, no splice, at most the cut word twice`, async () => {
+        const s = await server({ faults, mode });
+        const { events, error } = await run(speak(TEXT, { provider: provider(s), ...fast }));
+        expect(error).toBeUndefined();
+        expect(events.at(-1)?.type).toBe('utterance-end');
+        const heard = checkHeard(audioOf(events), TEXT, s.generations, { sampleRate: 24_000 });
+        expect(heard.splices).toEqual([]);
+        expect(heard.missingWords).toEqual([]);
+        expect(heard.unexpectedWords).toEqual([]);
+        expect(heard.repeatedWords.length).toBeLessThanOrEqual(1);
+        expect(s.connectionCount).toBe(2);
+      });
+    }
+  }
+
   it('a silent service ends in a typed timeout, not a hang', async () => {
     const s = await server({ silent: true });
     const { error } = await run(speak(TEXT, { provider: provider(s), ...fast, retry: { maxRetries: 1, initialDelayMs: 1, maxDelayMs: 5 } }));
