@@ -6,12 +6,24 @@
 /** The provider errors every server can send, in its own wire shape. */
 export type ProviderErrorKind = 'auth' | 'rate-limit' | 'text-too-long' | 'server';
 
-/** An error the server sends on the N-th text message of a connection. */
+/** An error the server sends on the N-th text message of a connection, or in the middle of its audio. */
 export interface ErrorFault {
   /** Which error. */
   readonly kind: ProviderErrorKind;
   /** Send it in answer to this text message of the connection (1-based). Default 1 (the first). */
   readonly onText?: number;
+  /**
+   * Send it instead once this many audio chunks were sent on the connection, in the middle of a
+   * generation (which then stops, with status `'error'`). Replaces `onText`.
+   */
+  readonly afterChunks?: number;
+}
+
+/** {@link ErrorFault} in its long form: `onText` is 0 (never) when the error fires after chunks. */
+export interface NormalizedErrorFault {
+  readonly kind: ProviderErrorKind;
+  readonly onText: number;
+  readonly afterChunks: number | undefined;
 }
 
 /** A malformed frame injected into the server's output. */
@@ -55,10 +67,11 @@ export interface FaultOptions {
 }
 
 /** The `error` fault in its long form, or undefined. */
-export function normalizeErrorFault(fault: FaultOptions['error']): Required<ErrorFault> | undefined {
+export function normalizeErrorFault(fault: FaultOptions['error']): NormalizedErrorFault | undefined {
   if (fault === undefined) return undefined;
-  if (typeof fault === 'string') return { kind: fault, onText: 1 };
-  return { kind: fault.kind, onText: fault.onText ?? 1 };
+  if (typeof fault === 'string') return { kind: fault, onText: 1, afterChunks: undefined };
+  if (fault.afterChunks !== undefined) return { kind: fault.kind, onText: 0, afterChunks: fault.afterChunks };
+  return { kind: fault.kind, onText: fault.onText ?? 1, afterChunks: undefined };
 }
 
 /** The `malformedFrame` fault in its long form, or undefined. */

@@ -98,12 +98,14 @@ export interface TestConnection<S> {
   closed: boolean;
   /** Whether the `malformedFrame` fault already fired on this connection. */
   malformedSent: boolean;
+  /** Whether an `error` fault with `afterChunks` already fired on this connection. */
+  streamErrorSent: boolean;
   /** Timers to clear on close. */
   readonly timers: Set<NodeJS.Timeout>;
 }
 
 /** How {@link BaseTestServer.streamAudio} ended. */
-export type StreamOutcome = 'complete' | 'dropped' | 'stalled' | 'aborted' | 'closed';
+export type StreamOutcome = 'complete' | 'dropped' | 'stalled' | 'aborted' | 'closed' | 'error';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -258,6 +260,14 @@ export abstract class BaseTestServer<S> implements TestServer {
   protected authenticateUpgrade(_req: http.IncomingMessage, _url: URL): UpgradeRejection | undefined {
     return undefined;
   }
+  /**
+   * Sends the provider's error of `kind` in the middle of `gen`'s audio (the `error` fault with
+   * `afterChunks`); the generation stops there. Default: close the socket with 1011 (what any
+   * WebSocket service does on an internal error). Provider servers send their own error frame.
+   */
+  protected streamError(conn: TestConnection<S>, _kind: ProviderErrorKind, _gen: Generation): void {
+    conn.ws.close(1011, 'Internal server error');
+  }
   /** Closes an idle connection the way the provider does (`faults.idleCloseMs`). Default: close 1000. */
   protected onIdle(conn: TestConnection<S>): void {
     conn.ws.close(1000, 'idle timeout');
@@ -386,6 +396,7 @@ export abstract class BaseTestServer<S> implements TestServer {
   ): Promise<StreamOutcome> {
     const faults = this.faultsFor(conn);
     const malformed = normalizeMalformedFault(faults.malformedFrame);
+    const streamError = normalizeErrorFault(faults.error);
     const limit = faults.neverEnd ? Math.max(1, Math.ceil(frames.length / 2)) : frames.length;
     for (let i = 0; i < limit; i++) {
       await this.pause();
@@ -411,6 +422,12 @@ export abstract class BaseTestServer<S> implements TestServer {
         this.endGeneration(gen, 'dropped');
         this.drop(conn);
         return 'dropped';
+      }
+      if (streamError?.afterChunks !== undefined && conn.chunksSent >= streamError.afterChunks && !conn.streamErrorSent) {
+        conn.streamErrorSent = true;
+        this.endGeneration(gen, 'error');
+        this.streamError(conn, streamError.kind, gen);
+        return 'error';
       }
     }
     if (limit < frames.length) {
@@ -520,6 +537,7 @@ export abstract class BaseTestServer<S> implements TestServer {
       textsReceived: 0,
       closed: false,
       malformedSent: false,
+      streamErrorSent: false,
       timers: new Set<NodeJS.Timeout>(),
     };
     const conn = base as TestConnection<S>;

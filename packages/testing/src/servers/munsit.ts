@@ -242,6 +242,11 @@ export class MunsitTestServer extends BaseTestServer<MunsitConnectionState> {
     });
   }
 
+  protected override streamError(conn: Conn, kind: ProviderErrorKind): void {
+    this.sendError(conn, kind);
+    if (kind === 'auth') conn.ws.close(1008, 'Unauthorized');
+  }
+
   private sendError(conn: Conn, kind: ProviderErrorKind | 'invalid', message?: string): void {
     const body = MUNSIT_ERRORS[kind];
     this.send(conn, { type: 'error', errorCode: body.errorCode, errorMessage: message ?? body.errorMessage });

@@ -11,7 +11,7 @@
 import type http from 'node:http';
 import { z } from 'zod';
 import { BaseTestServer, type BaseServerOptions, type TestConnection, type UpgradeRejection } from '../base/server.js';
-import type { ReceivedMessage } from '../base/recorder.js';
+import type { Generation, ReceivedMessage } from '../base/recorder.js';
 import { wavHeader } from '../base/pcm.js';
 import type { ProviderErrorKind } from '../base/faults.js';
 
@@ -250,6 +250,10 @@ export class MurfTestServer extends BaseTestServer<MurfConnectionState> {
       ctx.ended = true;
       this.generateBuffer(conn, ctx, wire);
     }
+  }
+
+  protected override streamError(conn: Conn, kind: ProviderErrorKind, gen: Generation): void {
+    this.inject(conn, kind, gen.key === undefined || gen.key === DEFAULT_CONTEXT ? {} : { context_id: gen.key });
   }
 
   private inject(conn: Conn, kind: ProviderErrorKind, wire: { context_id?: string }): void {

@@ -224,6 +224,10 @@ export class MurmrTestServer extends BaseTestServer<MurmrConnectionState> {
     }
   }
 
+  protected override streamError(conn: Conn, kind: ProviderErrorKind): void {
+    this.inject(conn, kind);
+  }
+
   private inject(conn: Conn, kind: ProviderErrorKind): void {
     switch (kind) {
       case 'auth':

@@ -213,6 +213,15 @@ export class UpliftTestServer extends BaseTestServer<UpliftConnectionState> {
     void this.run(conn, request, msg.text, msg.voiceId, format);
   }
 
+  protected override streamError(conn: Conn, kind: ProviderErrorKind, gen: Generation): void {
+    if (kind === 'auth') {
+      this.send(conn, { type: 'error', ...UPLIFTAI_ERRORS.auth });
+      conn.ws.close(1008, 'auth_failed');
+      return;
+    }
+    this.send(conn, { type: 'error', ...(gen.key === undefined ? {} : { requestId: gen.key }), ...UPLIFTAI_ERRORS[kind] });
+  }
+
   private async run(conn: Conn, request: UpliftRequestState, text: string, voiceId: string, format: string): Promise<void> {
     const rate = format === 'ULAW_8000_8' ? 8000 : 22_050;
     const { generation: gen, pcm } = this.synthesize(conn, text, rate, request.requestId);
