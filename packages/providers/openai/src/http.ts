@@ -7,7 +7,7 @@
 import { createParser } from 'eventsource-parser';
 import { SpeechError, base64ToBytes, createPcm16Decoder } from '@utter/core/provider';
 import type { ResolvedOpenAiOptions } from './options.js';
-import { decodeStreamEvent, errorFromMessage, errorFromStatus, retryAfterMs, type SpeechRequest } from './protocol.js';
+import { decodeStreamEvent, errorFromMessage, errorFromStatus, retryAfterMs, speechRequestSchema, type SpeechRequest } from './protocol.js';
 
 /** What a request reports while it streams. */
 export interface SpeechStreamSink {
@@ -39,6 +39,11 @@ function connectionError(message: string, cause: unknown): SpeechError {
  * `speech.audio.done`); rejects with a {@link SpeechError}, or with the abort reason when `signal` aborts.
  */
 export async function streamSpeech(o: ResolvedOpenAiOptions, apiKey: string, input: string, signal: AbortSignal, sink: SpeechStreamSink): Promise<void> {
+  const request = speechRequestSchema.safeParse(speechRequestBody(o, input));
+  if (!request.success) {
+    const issue = request.error.issues[0];
+    throw new SpeechError('invalid-input', `The OpenAI request is invalid: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid value'}.`, { provider: 'openai', retryable: false });
+  }
   let response: Response;
   try {
     response = await fetch(o.url, {
@@ -48,7 +53,7 @@ export async function streamSpeech(o: ResolvedOpenAiOptions, apiKey: string, inp
         'content-type': 'application/json',
         accept: o.streamFormat === 'sse' ? 'text/event-stream' : 'audio/pcm, application/octet-stream, */*',
       },
-      body: JSON.stringify(speechRequestBody(o, input)),
+      body: JSON.stringify(request.data),
       signal,
     });
   } catch (error) {
