@@ -95,6 +95,26 @@ describe('elevenlabs in the session engine', () => {
     expect(s.violations).toEqual([]);
   });
 
+  it('queues more replies than contexts: seven at once on one socket, never a sixth context', async () => {
+    const s = await server({ contextReleaseDelayMs: 15 });
+    const session = createSpeechSession({ provider: provider(s), ...fast });
+    try {
+      const texts = Array.from({ length: 7 }, (_, i) => `Reply ${'abcdefg'[i]} speaks its own words.`);
+      const runs = texts.map((t) => runSpeech(session.say(t)));
+      await eventually(() => runs.every((r) => r.state.done), 400_000);
+      runs.forEach((r, i) => {
+        expect(r.state.error).toBeUndefined();
+        expect(checkHeard(audioOf(r.events), texts[i] ?? '', s.generations, { sampleRate: 24_000 }).heardText).toBe(texts[i]);
+      });
+    } finally {
+      await session.close();
+    }
+    expect(s.connectionCount).toBe(1);
+    expect(s.maxOpenContexts).toBeGreaterThan(1); // replies ran at once, each on its context
+    expect(s.maxOpenContexts).toBeLessThanOrEqual(5);
+    expect(s.violations).toEqual([]);
+  });
+
   it('works inside fallback(): a refused multi-context ElevenLabs, then stream-input at another rate', async () => {
     const refused = await server({ faults: { upgradeStatus: 401 } });
     const single = await server({ mode: 'single' });
