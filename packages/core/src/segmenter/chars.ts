@@ -131,3 +131,26 @@ export function isDigit(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x30 && cp <= 0x39;
   return /\p{Nd}/u.test(String.fromCodePoint(cp));
 }
+
+/** Capital letter of a cased script (has a distinct lower-case form). */
+export function isCapital(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x41 && cp <= 0x5a;
+  if (!isLetter(cp)) return false;
+  const ch = String.fromCodePoint(cp);
+  return ch.toLowerCase() !== ch;
+}
+
+/** ASCII digit. */
+export function isAsciiDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** ASCII letter. */
+export function isAsciiLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+/** List bullets that may precede an inline enumerator ("• 9.", "⁃10."). */
+export function isBullet(c: number): boolean {
+  return c === 0x2022 || c === 0x2043 || c === 0x2023 || c === 0x25e6 || c === 0x25aa || c === 0x25cf;
+}
