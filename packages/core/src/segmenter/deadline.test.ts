@@ -97,3 +97,12 @@ describe('options', () => {
     expect(() => createSegmenter({ maxlength: 10 } as never)).toThrow(/"maxlength": unknown option/);
   });
 });
+
+describe('order', () => {
+  it('keeps a held sentence before carried punctuation that cannot join the next piece', () => {
+    const text = 'hellohello? # hellohello';
+    const s = createSegmenter({ granularity: 'speech', maxLength: 8, markdown: false });
+    const out = [...[...text].flatMap((c) => s.push(c)), ...s.end()];
+    expect(out.map((x) => x.text).join('')).toBe(text);
+  });
+});

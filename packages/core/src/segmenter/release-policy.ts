@@ -52,8 +52,11 @@ export class ReleasePolicy {
     if (this.carry) {
       const carry = this.carry;
       this.carry = null;
-      if (piece.code || carry.text.length + piece.text.length > max) this.release(carry);
-      else piece = merge(carry, piece);
+      if (piece.code || carry.text.length + piece.text.length > max) {
+        // keep the order: a held sentence came before the carried punctuation
+        this.releaseHeld();
+        this.release(carry);
+      } else piece = merge(carry, piece);
     }
     if (!piece.code && !SAYABLE.test(piece.text)) {
       this.carry = piece;
