@@ -16,7 +16,7 @@ import type { Subscription } from 'rxjs';
 import { SpeechError, type ConnectionContext, type ConnectionHandlers } from '@utter/core/provider';
 import { OutputStream } from './alignment.js';
 import type { ResolvedElevenLabsOptions } from './options.js';
-import { errorFromMessage, type MultiClientMessage, type ServerMessage } from './protocol.js';
+import { MultiClientMessage, errorFromMessage, type ServerMessage } from './protocol.js';
 
 /** One reply's context. */
 interface Context {
@@ -44,11 +44,13 @@ export function multiContextHandlers(ctx: ConnectionContext<ResolvedElevenLabsOp
   const contexts = new Map<string, Context>();
   const waiting: Context[] = [];
   let releaseTimer: Subscription | undefined;
+  /** Every message is checked against the wire schema before it goes out (a bug here is a typed failure, not a 1008). */
+  const wire = (message: MultiClientMessage): void => ctx.send(MultiClientMessage.parse(message));
   const onWire = (): number => [...contexts.values()].filter((c) => c.state !== 'waiting').length;
 
   const send = (c: Context, message: MultiClientMessage): void => {
     if (c.state === 'waiting') c.held.push(message);
-    else ctx.send(message);
+    else wire(message);
   };
   const opener = (c: Context): MultiClientMessage =>
     ({ text: ' ', context_id: c.id, ...o.firstMessage, ...(o.auth === 'message' ? { xi_api_key: ctx.apiKey } : {}) }) as MultiClientMessage;
@@ -73,10 +75,10 @@ export function multiContextHandlers(ctx: ConnectionContext<ResolvedElevenLabsOp
     while (waiting.length > 0 && onWire() < o.maxContexts) {
       const c = waiting.shift() as Context;
       c.state = 'open';
-      ctx.send(opener(c));
+      wire(opener(c));
       for (const m of c.held.splice(0)) {
         if ('close_context' in m) c.state = 'closing';
-        ctx.send(m);
+        wire(m);
       }
       admitted = true;
     }
@@ -175,11 +177,11 @@ export function multiContextHandlers(ctx: ConnectionContext<ResolvedElevenLabsOp
     },
     keepAlive() {
       const live = [...contexts.values()].filter((c) => c.state === 'open');
-      if (live.length === 0) return ctx.send({ text: '' });
-      for (const c of live) ctx.send({ text: '', context_id: c.id });
+      if (live.length === 0) return wire({ text: '' });
+      for (const c of live) wire({ text: '', context_id: c.id });
     },
     beforeClose() {
-      ctx.send({ close_socket: true });
+      wire({ close_socket: true });
     },
     dispose() {
       releaseTimer?.unsubscribe();

@@ -7,7 +7,7 @@
 import { SpeechError, type ConnectionContext, type ConnectionHandlers } from '@utter/core/provider';
 import { OutputStream } from './alignment.js';
 import type { ResolvedElevenLabsOptions } from './options.js';
-import { errorFromMessage, type ServerMessage, type SingleClientMessage } from './protocol.js';
+import { SingleClientMessage, errorFromMessage, type ServerMessage } from './protocol.js';
 
 /** The handlers of one `stream-input` connection. */
 export function singleStreamHandlers(ctx: ConnectionContext<ResolvedElevenLabsOptions>): ConnectionHandlers<ServerMessage> {
@@ -17,7 +17,8 @@ export function singleStreamHandlers(ctx: ConnectionContext<ResolvedElevenLabsOp
   let reply: string | undefined;
   /** `""` was sent (or the stream was spoiled by a cancelled reply): no more text on this socket. */
   let ended = false;
-  const send = (message: SingleClientMessage): void => ctx.send(message);
+  /** Every message is checked against the wire schema before it goes out. */
+  const send = (message: SingleClientMessage): void => ctx.send(SingleClientMessage.parse(message));
   const spent = (utteranceId: string): void =>
     ctx.replyError(utteranceId, new SpeechError('connection', 'An ElevenLabs stream-input socket carries one reply; it needs a new connection.', { provider: 'elevenlabs' }));
 
