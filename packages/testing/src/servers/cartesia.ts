@@ -23,7 +23,7 @@ import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BaseTestServer, type BaseServerOptions, type TestConnection, type UpgradeRejection } from '../base/server.js';
-import type { ReceivedMessage } from '../base/recorder.js';
+import type { Generation, ReceivedMessage } from '../base/recorder.js';
 import type { ProviderErrorKind } from '../base/faults.js';
 import { CARTESIA_TEST_ENCODINGS, CARTESIA_TEST_SAMPLE_RATES, CartesiaCancel, CartesiaGeneration, encodeCartesiaAudio, type CartesiaTestEncoding } from './cartesia-wire.js';
 import { splitAudioBytes } from '../base/chunks.js';
@@ -260,6 +260,13 @@ export class CartesiaTestServer extends BaseTestServer<CartesiaConnectionState> 
   private release(c: CartesiaServerContext): void {
     if (c.buffer !== '') c.queue.push({ text: c.buffer, flushId: c.flushId });
     c.buffer = '';
+  }
+
+  /** The `error` fault in the middle of a generation: Cartesia's error frame for its context. */
+  protected override streamError(conn: Conn, kind: ProviderErrorKind, gen: Generation): void {
+    const c = gen.key === undefined ? undefined : conn.state.contexts.get(gen.key);
+    if (c === undefined) return super.streamError(conn, kind, gen);
+    this.inject(conn, kind, c);
   }
 
   private inject(conn: Conn, kind: ProviderErrorKind, c: CartesiaServerContext): void {
