@@ -179,6 +179,21 @@ describe('openai errors', () => {
     connection.close();
   });
 
+  it.each([
+    ['sse', 'provider'],
+    ['audio', 'connection'],
+  ] as const)('an error in the middle of the audio (%s) fails the reply with a retryable %s error', async (streamFormat, code) => {
+    const server = await start({ error: { kind: 'server', afterChunks: 2 } });
+    const connection = await connectTo(providerFor(server, { streamFormat }));
+    const log = collectConnectionEvents(connection);
+    connection.send({ utteranceId: 'u1', segmentId: 0, text: 'A sentence that breaks off in the middle.' });
+    const event = await log.until((e) => e.type === 'error');
+    expect(event).toMatchObject({ utteranceId: 'u1', segmentId: 0, error: { code, retryable: true } });
+    expect(log.samples('u1')).toBeGreaterThan(0);
+    expect(server.generations[0]?.status).toBe('error');
+    connection.close();
+  });
+
   it('no key: connect() rejects with auth naming OPENAI_API_KEY', async () => {
     const saved = process.env['OPENAI_API_KEY'];
     delete process.env['OPENAI_API_KEY'];

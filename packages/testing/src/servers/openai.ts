@@ -344,7 +344,7 @@ export class OpenAiTestServer implements TestServer {
     const chunks = splitAudioBytes(pcmToBytes(pcm), { chunkBytes: pcm16ChunkBytes(OPENAI_PCM_RATE, this.options.chunkMs ?? 40), oddSplits: this.options.oddChunks ?? true });
     const limit = faults.neverEnd ? Math.max(1, Math.ceil(chunks.length / 2)) : chunks.length;
     // `error: { kind, afterChunks }` (the fault's mid-stream form): fires once this many chunks were sent on the connection.
-    const midStreamError = (normalizeErrorFault(faults.error) as { readonly afterChunks?: number } | undefined)?.afterChunks;
+    const midStreamError = normalizeErrorFault(faults.error)?.afterChunks;
     const end = (status: Generation['status']): void => {
       if (gen.status === 'streaming') gen.status = status;
       this.changed();
