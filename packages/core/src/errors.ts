@@ -47,16 +47,40 @@ export function registerSecret(secret: string | undefined | null): void {
   if (typeof secret === 'string' && secret.length >= 4) secrets.add(secret);
 }
 
-/** Replaces every registered secret, and `key=`/`token=`-like query values, in `text`. */
+/** Names of parameters and fields that hold credentials. */
+const SECRET_NAME = String.raw`(?:api[-_]?key|x[-_]api[-_]key|key|token|access[-_]token|auth|authorization|secret|password)`;
+/** `name=value` anywhere (query, form body, log text), not only after `?` or `&`. */
+const ASSIGNED_SECRET = new RegExp(String.raw`(?<![A-Za-z0-9_-])(${SECRET_NAME}=)[^&#\s"',;]+`, 'gi');
+/** `"name": "value"` in JSON (a body that echoes the request). */
+const JSON_SECRET = new RegExp(String.raw`("${SECRET_NAME}"\s*:\s*")(?:[^"\\]|\\.)*(")`, 'gi');
+/** `Bearer value` (an echoed Authorization header). */
+const SCHEME_SECRET = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{4,}/gi;
+
+/**
+ * Replaces every registered secret, `key=`/`token=`-like values (in a query or anywhere in the
+ * text), JSON fields named like credentials and `Bearer` tokens in `text`.
+ */
 export function redact(text: string): string {
   let out = text;
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   }
-  return out.replace(
-    /([?&](?:api[-_]?key|x[-_]api[-_]key|key|token|access[-_]token|auth|authorization)=)[^&#\s"']+/gi,
-    '$1[redacted]',
-  );
+  return out.replace(ASSIGNED_SECRET, '$1[redacted]').replace(JSON_SECRET, '$1[redacted]$2').replace(SCHEME_SECRET, '$1 [redacted]');
+}
+
+/**
+ * `text` made safe to quote in an error: redacted first, then cut to `maxLength` characters (with `…`
+ * when cut). Always in this order: cutting first could split a secret so that the part kept no
+ * longer matches, and that part would leak.
+ */
+export function redactAndTruncate(text: string, maxLength: number): string {
+  const clean = redact(text);
+  if (clean.length <= maxLength) return clean;
+  // Never end inside a surrogate pair.
+  let cut = Math.max(0, maxLength);
+  const last = clean.charCodeAt(cut - 1);
+  if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut--;
+  return `${clean.slice(0, cut)}…`;
 }
 
 /** Returns `url` as a string that is safe to print: credentials and key-like query values removed. */

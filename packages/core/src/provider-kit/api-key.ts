@@ -9,12 +9,23 @@ import { labelOf, type ProviderIdentity } from './options.js';
  * Returns the key to use: `explicit` when it is a non-empty string, else the environment variable `env`
  * (undefined when neither is set, or outside Node). Both values are passed to `registerSecret`, so they
  * are redacted from every SpeechError from now on — call this before anything can fail.
+ *
+ * @throws SpeechError `invalid-input` when `explicit` (the `apiKey` option) or the variable holds only
+ * whitespace: such a key can only fail at the provider, later and less clearly.
  */
 export function resolveApiKey(explicit: unknown, env: string): string | undefined {
-  if (typeof explicit === 'string') registerSecret(explicit);
-  if (typeof explicit === 'string' && explicit !== '') return explicit;
+  if (typeof explicit === 'string' && explicit !== '') {
+    if (explicit.trim() === '') {
+      throw new SpeechError('invalid-input', `The apiKey option is blank (whitespace only): pass the key itself, or leave apiKey out to read ${env}.`, { retryable: false });
+    }
+    registerSecret(explicit);
+    return explicit;
+  }
   const value = typeof process === 'undefined' ? undefined : process.env?.[env];
   if (value === undefined || value === '') return undefined;
+  if (value.trim() === '') {
+    throw new SpeechError('invalid-input', `The ${env} environment variable is blank (whitespace only): set it to the key, or pass { apiKey }.`, { retryable: false });
+  }
   registerSecret(value);
   return value;
 }

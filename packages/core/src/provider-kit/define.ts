@@ -16,7 +16,11 @@ import {
 import { labelOf, parseProviderOptions } from './options.js';
 
 /** zod schema of the `apiKey` option every adapter has. */
-export const apiKeyOption = z.string().min(1, 'apiKey must not be empty').optional();
+export const apiKeyOption = z
+  .string()
+  .min(1, 'apiKey must not be empty')
+  .refine((key) => key.trim() !== '', 'apiKey must not be blank (whitespace only)')
+  .optional();
 
 /** Where the API key travels on the upgrade request (a key sent in a message goes through `ctx.apiKey`). */
 export interface WebSocketAuth {

@@ -3,7 +3,7 @@
  * and mapping WebSocket close codes to error codes through a declarative table.
  */
 import type { z } from 'zod';
-import { SpeechError, type SpeechErrorCode } from '../errors.js';
+import { SpeechError, redactAndTruncate, type SpeechErrorCode } from '../errors.js';
 import { labelOf, type ProviderIdentity } from './options.js';
 
 /**
@@ -15,7 +15,7 @@ export type CloseCodeTable = Readonly<Record<number, readonly [code: SpeechError
 
 /** The SpeechError for a close the client did not ask for, by `table` (see {@link CloseCodeTable}). */
 export function closeError(identity: ProviderIdentity, table: CloseCodeTable | undefined, code: number, reason: string): SpeechError {
-  const detail = reason ? `: ${reason.slice(0, 120)}` : '';
+  const detail = reason ? `: ${redactAndTruncate(reason, 120)}` : '';
   const entry = table?.[code];
   const options = { provider: identity.name, providerCode: code };
   if (entry) return new SpeechError(entry[0], `${entry[1]} (close ${code}${detail}).`, options);
@@ -76,7 +76,7 @@ export function decodeJsonFrame<M>(identity: ProviderIdentity, schema: z.ZodType
   if (parsed.success) return parsed.data;
   const type = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { type?: unknown }).type : undefined;
   if (typeof type === 'string' && !messageTypesOf(schema).has(type)) {
-    return protocolError(identity, `${label} sent an unknown message type ${JSON.stringify(type.slice(0, 40))}.`);
+    return protocolError(identity, `${label} sent an unknown message type ${JSON.stringify(redactAndTruncate(type, 40))}.`);
   }
-  return protocolError(identity, `${label} sent a malformed ${typeof type === 'string' ? `${JSON.stringify(type.slice(0, 40))} ` : ''}message.`);
+  return protocolError(identity, `${label} sent a malformed ${typeof type === 'string' ? `${JSON.stringify(redactAndTruncate(type, 40))} ` : ''}message.`);
 }

@@ -5,7 +5,7 @@
  */
 import { Observable, Subject, asyncScheduler, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import { z } from 'zod';
-import { SpeechError, redact, redactUrl, type SpeechErrorCode } from '../errors.js';
+import { SpeechError, redact, redactAndTruncate, redactUrl, type SpeechErrorCode } from '../errors.js';
 
 /** A message received on a WebSocket: text frames as strings, binary frames as bytes. */
 export type WebSocketMessage = string | Uint8Array;
@@ -221,7 +221,7 @@ function openGlobal(url: string, protocols: string | string[] | undefined, on: S
 
 function refusedError(status: number, statusText: string, body: string, safeUrl: string, provider: string | undefined): SpeechError {
   const code: SpeechErrorCode = status === 401 || status === 403 ? 'auth' : status === 429 ? 'rate-limit' : 'connection';
-  const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+  const detail = redactAndTruncate(body.replace(/\s+/g, ' ').trim(), 200);
   const message = `WebSocket handshake with ${safeUrl} was refused: HTTP ${status}${statusText ? ` ${statusText}` : ''}${detail ? ` (${detail})` : ''}.`;
   return new SpeechError(code, message, {
     providerCode: status,

@@ -3,7 +3,7 @@
  * header `x-api-key` and `streaming: true`; the answer is raw PCM16 with
  * `Content-Type: audio/raw;codec=pcm16;rate=24000;channels=1`.
  */
-import { SpeechError } from '@utter/core';
+import { SpeechError, redactAndTruncate } from '@utter/core';
 import {
   codeForHttpStatus,
   httpErrorBodySchema,
@@ -57,12 +57,13 @@ export async function streamHttpSegment(
   }
   if (!response.ok) {
     const bodyText = await response.text().catch(() => '');
-    let message = bodyText.slice(0, 300);
+    let message = redactAndTruncate(bodyText, 300);
     let providerCode: number | string = response.status;
     try {
       const parsed = httpErrorBodySchema.safeParse(JSON.parse(bodyText));
       if (parsed.success) {
-        message = parsed.data.errorMessage ?? parsed.data.message ?? (typeof parsed.data.detail === 'string' ? parsed.data.detail : message);
+        const text = parsed.data.errorMessage ?? parsed.data.message ?? (typeof parsed.data.detail === 'string' ? parsed.data.detail : undefined);
+        if (text !== undefined) message = redactAndTruncate(text, 300);
         if (parsed.data.errorCode !== undefined) providerCode = parsed.data.errorCode;
       }
     } catch {
