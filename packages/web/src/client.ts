@@ -4,7 +4,9 @@
  * at the moment their audio plays, reports playback back to the server, and barges in.
  */
 import { SpeechError, type SpeechErrorCode } from '@utter/core';
+import { HeardTracker } from './heard.js';
 import type { PlaybackPosition, SpeechPlayer } from './player/player.js';
+import { SPEECH_STREAM_CONTENT_TYPE, StreamFrameDecoder } from './stream-frames.js';
 import {
   decodeAudioFrame,
   encodeMessage,
@@ -61,21 +63,33 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<SpeechErrorCode>([
   'unsupported',
 ]);
 
-/** The browser end of a speech link. Create with {@link connectSpeech} or `new SpeechClient(socket, options)`. */
+/** How a {@link SpeechClient} talks to its server. */
+export interface SpeechTransport {
+  /** Sends a JSON text message to the server (never called when `canReport` is false). */
+  send(message: string): void;
+  /** Closes the transport. */
+  close(): void;
+  /** Whether messages can go back to the server (WebSocket: yes; an HTTP response: no). */
+  readonly canReport: boolean;
+}
+
+/**
+ * The browser end of a speech link. Create with {@link connectSpeech} (WebSocket) or
+ * {@link playSpeechResponse} (an HTTP response), or give it any transport and feed it with `receive`.
+ */
 export class SpeechClient {
   private readonly segments = new Map<string, SegmentMessage>();
   private readonly ends = new Map<string, UtteranceEndMessage>();
   private readonly waiting = new Map<string, (event: InterruptedMessage) => void>();
   private readonly confirmed = new Map<string, InterruptedMessage>();
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly heard = new HeardTracker();
 
-  /** @param socket an open or opening WebSocket to a server using `@utter/web/server` */
+  /** @param transport where messages to the server go; what the server sends is passed to {@link receive} */
   constructor(
-    readonly socket: WebSocket,
+    private readonly transport: SpeechTransport,
     private readonly options: SpeechClientOptions,
   ) {
-    socket.binaryType = 'arraybuffer';
-    socket.addEventListener('message', (event: MessageEvent) => this.onSocketMessage(event.data));
     const player = options.player;
     this.unsubscribe.push(
       player.on('playback', (p) => this.report(p)),
@@ -109,23 +123,32 @@ export class SpeechClient {
       return { position: undefined, confirmed: undefined };
     }
     const id = position.utteranceId;
+    this.ends.delete(id);
+    if (!this.transport.canReport) {
+      // No way back to the server: say what was heard from the words and segments received.
+      const local = this.heard.heard(id, position.playedMs, false);
+      this.transport.close();
+      if (!local) return { position, confirmed: undefined };
+      const message: InterruptedMessage = { v: 1, ...local };
+      this.options.onInterrupted?.(message);
+      return { position, confirmed: Promise.resolve(message) };
+    }
     const confirmed = this.confirmed.get(id);
     const promise = confirmed
       ? Promise.resolve(confirmed)
       : new Promise<InterruptedMessage>((resolve) => this.waiting.set(id, resolve));
-    this.ends.delete(id);
     this.post({ type: 'interrupt', utteranceId: id, playedMs: position.playedMs });
     return { position, confirmed: promise };
   }
 
-  /** Closes the socket. */
+  /** Closes the transport and stops listening to the player. */
   close(): void {
     for (const off of this.unsubscribe) off();
-    this.socket.close();
+    this.transport.close();
   }
 
   private post(message: WithoutVersion<ClientMessage>): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(encodeMessage(message));
+    if (this.transport.canReport) this.transport.send(encodeMessage(message));
   }
 
   private report(position: PlaybackPosition): void {
@@ -137,11 +160,14 @@ export class SpeechClient {
     this.options.onError?.(error);
   }
 
-  private onSocketMessage(data: unknown): void {
+  /** Feeds a message from the server: a string (JSON text) or an ArrayBuffer (audio frame). */
+  receive(data: unknown): void {
     const player = this.options.player;
     if (data instanceof ArrayBuffer) {
       try {
-        player.push(decodeAudioFrame(data));
+        const frame = decodeAudioFrame(data);
+        this.heard.observe({ type: 'audio', utteranceId: frame.utteranceId, segmentId: frame.segmentId, offsetMs: frame.offsetMs });
+        player.push(frame);
       } catch (error) {
         this.fail(new SpeechError('protocol', error instanceof Error ? error.message : 'Bad audio frame.', { retryable: false }));
       }
@@ -156,6 +182,7 @@ export class SpeechClient {
       return;
     }
     if (!message) return;
+    if (message.type !== 'hello' && message.type !== 'error' && message.type !== 'message') this.heard.observe(message);
     this.options.onServerMessage?.(message);
     this.dispatch(message);
   }
@@ -202,16 +229,83 @@ export class SpeechClient {
 }
 
 /**
- * Opens a WebSocket to a speech server and resolves once it is open.
+ * Opens a WebSocket to a speech server (`@utter/web/server`) and resolves once it is open.
  * Fails with a typed `SpeechError` (`connection`, retryable) when it cannot connect.
  */
 export function connectSpeech(url: string | URL, options: SpeechClientOptions): Promise<SpeechClient> {
   return new Promise<SpeechClient>((resolve, reject) => {
     const socket = new WebSocket(url, SPEECH_SUBPROTOCOL);
-    const client = new SpeechClient(socket, options);
+    socket.binaryType = 'arraybuffer';
+    const client = new SpeechClient(
+      {
+        canReport: true,
+        send: (message) => {
+          if (socket.readyState === WebSocket.OPEN) socket.send(message);
+        },
+        close: () => socket.close(),
+      },
+      options,
+    );
+    socket.addEventListener('message', (event: MessageEvent) => client.receive(event.data));
     socket.addEventListener('open', () => resolve(client), { once: true });
     socket.addEventListener('error', () => reject(new SpeechError('connection', 'Could not connect to the speech server.', { retryable: true })), {
       once: true,
     });
   });
+}
+
+/** Options of {@link playSpeechResponse}. */
+export interface SpeechResponseOptions extends SpeechClientOptions {
+  /** The controller of the `fetch`: barge-in aborts it, so the server stops speaking at once. */
+  readonly abort?: AbortController;
+}
+
+/**
+ * Plays a speech response (`toSpeechResponse()` of `@utter/web/server`, e.g. from an AI SDK route
+ * handler). Resolves with the client once the response headers are in; audio plays as it streams.
+ * `interrupt()` stops playback, aborts the request and works out what was heard from the words
+ * received (there is no way back to the server over HTTP).
+ */
+export async function playSpeechResponse(response: Response | PromiseLike<Response>, options: SpeechResponseOptions): Promise<SpeechClient> {
+  let res: Response;
+  try {
+    res = await response;
+  } catch (error) {
+    throw new SpeechError('connection', 'The speech request failed.', { retryable: true, cause: error });
+  }
+  const type = res.headers.get('content-type') ?? '';
+  if (!res.ok || !res.body || !type.startsWith(SPEECH_STREAM_CONTENT_TYPE)) {
+    throw new SpeechError(res.ok ? 'protocol' : 'connection', `Not a speech response (status ${res.status}, content type "${type}").`, {
+      retryable: !res.ok && res.status >= 500,
+    });
+  }
+  const reader = res.body.getReader();
+  let closed = false;
+  const client = new SpeechClient(
+    {
+      canReport: false,
+      send: () => {},
+      close: () => {
+        if (closed) return;
+        closed = true;
+        options.abort?.abort();
+        void reader.cancel().catch(() => {});
+      },
+    },
+    options,
+  );
+  const decoder = new StreamFrameDecoder();
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        for (const message of decoder.push(value)) client.receive(message);
+      }
+      if (decoder.pending) throw new SpeechError('connection', 'The speech response ended mid-message.', { retryable: true });
+    } catch (error) {
+      if (!closed) options.onError?.(SpeechError.from(error, 'connection'));
+    }
+  })();
+  return client;
 }

@@ -8,7 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { Subject } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChunkRecord, InterruptedMessage, PlaybackPosition } from '../src/index.js';
-import type { RelayOutcome, SpeechLink } from '../src/server/index.js';
+import { toSpeechResponse, type RelayOutcome, type SpeechLink } from '../src/server/index.js';
+import { wordBoundaryBefore } from '../src/heard.js';
 import { launchBrowser } from './browser/launch.js';
 import { startHarnessServer, type HarnessServer } from './browser/server.js';
 
@@ -37,7 +38,7 @@ const metrics = (audioMs: number): UtteranceMetrics => ({
   provider: 'script',
 });
 
-/** A scripted reply: segments of "Word word." with a 330 Hz tone, words at known times. */
+/** A scripted reply: segments of "Word word." with a 330 Hz tone, words at known times (`words` also holds segment ends). */
 function script(utteranceId: string, segmentMs: readonly number[]): { events: SpeechEvent[]; text: string; words: { end: number; endMs: number; startMs: number }[] } {
   const events: SpeechEvent[] = [];
   const words: { end: number; endMs: number; startMs: number }[] = [];
@@ -64,6 +65,8 @@ function script(utteranceId: string, segmentMs: readonly number[]): { events: Sp
       done += n;
     }
     events.push({ type: 'segment-end', utteranceId, segmentId, audioMs: (total * 1000) / RATE });
+    // A segment played to its end is heard whole (its closing punctuation too).
+    words.push({ end: start + seg.trimEnd().length, endMs: offsetMs + (total * 1000) / RATE, startMs: offsetMs });
     offsetMs += (total * 1000) / RATE;
   });
   events.push({ type: 'utterance-end', utteranceId, text, metrics: metrics(offsetMs) });
@@ -107,6 +110,8 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
 beforeAll(async () => {
   server = await startHarnessServer();
   browser = await launchBrowser();
+  page = await browser.newPage();
+  await page.goto(server.url);
 });
 
 afterAll(async () => {
@@ -117,8 +122,6 @@ afterAll(async () => {
 beforeEach(async () => {
   reports.length = 0;
   interrupts.length = 0;
-  page = await browser.newPage();
-  await page.goto(server.url);
   const linked = server.nextLink();
   sampleRate = await page.evaluate((url) => (window as unknown as { harness: { start(u: string, p: number): Promise<number> } }).harness.start(url, 60), server.wsUrl);
   link = await linked;
@@ -208,8 +211,38 @@ describe('speech player in the browser', () => {
     await until(async () => (await seen()).words.length >= 4, 'playback past the fourth word');
     const { position, confirmed } = await interrupt();
     const playedMs = position?.playedMs ?? 0;
-    const heard = Math.max(...reply.words.filter((w) => w.endMs <= playedMs).map((w) => w.end));
+    const heard = wordBoundaryBefore(reply.text, Math.max(...reply.words.filter((w) => w.endMs <= playedMs).map((w) => w.end)));
+    expect(heard).toBeGreaterThan(0);
     expect(confirmed).toMatchObject({ utteranceId: 'r3', basis: 'playback', playedMs, spokenEnd: heard, spokenText: reply.text.slice(0, heard) });
     expect(interrupts).toHaveLength(0); // nothing to interrupt on the server: it had finished
+  });
+
+  it('plays a speech response from a route handler; barge-in aborts it and says what was heard', async () => {
+    const reply = script('r4', [900, 900, 900]);
+    const events = new Subject<SpeechEvent>();
+    let cancelled = false;
+    server.route = () =>
+      toSpeechResponse({
+        toObservable: () => ({
+          subscribe: (observer) => {
+            const subscription = events.subscribe(observer);
+            return { unsubscribe: () => { cancelled = true; subscription.unsubscribe(); } };
+          },
+        }),
+        interrupt() {},
+        reportPlayback() {},
+      });
+    const playing = page.evaluate(() => (window as unknown as { harness: { playHttp(): Promise<void> } }).harness.playHttp());
+    await until(() => events.observed, 'the route to be called');
+    for (const event of reply.events.filter((e) => e.type !== 'utterance-end')) events.next(event);
+    await playing;
+    await until(async () => (await seen()).words.length >= 3, 'the third word');
+    const { position, confirmed } = await interrupt();
+    const playedMs = position?.playedMs ?? 0;
+    const end = wordBoundaryBefore(reply.text, Math.max(...reply.words.filter((w) => w.endMs <= playedMs).map((w) => w.end)));
+    expect(end).toBeGreaterThan(0);
+    expect(confirmed).toMatchObject({ utteranceId: 'r4', basis: 'playback', playedMs, spokenText: reply.text.slice(0, end) });
+    await until(() => cancelled, 'the server to stop speaking');
+    expect((await seen()).errors).toEqual([]);
   });
 });

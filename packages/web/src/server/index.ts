@@ -17,3 +17,6 @@ export type {
 export { attachSpeechSocket } from './socket.js';
 export type { SpeechSocketLike } from './socket.js';
 export * from '../wire.js';
+export { toSpeechResponse } from './response.js';
+export type { SpeechResponseInit } from './response.js';
+export * from '../stream-frames.js';

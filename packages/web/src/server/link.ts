@@ -14,7 +14,7 @@ import {
   type ServerMessage,
   type WithoutVersion,
 } from '../wire.js';
-import { LateInterruptions } from './late.js';
+import { HeardTracker } from '../heard.js';
 
 /** The least of an Observable (RxJS's `Observable` and `SpeechStream.toObservable()` fit). */
 export interface SubscribableLike<T> {
@@ -89,7 +89,7 @@ interface Live {
  */
 export function createSpeechLink(send: (data: string | Uint8Array) => void, options: SpeechLinkOptions = {}): SpeechLink {
   const live = new Set<Live>();
-  const late = new LateInterruptions();
+  const late = new HeardTracker();
   let closed = false;
 
   const emit = (message: WithoutVersion<ServerMessage>) => {
@@ -206,7 +206,7 @@ export function createSpeechLink(send: (data: string | Uint8Array) => void, opti
         }
         if (targets.length === 0 && utteranceId !== undefined && playedMs !== undefined) {
           // The server had sent the whole reply; the listener stopped it while it was still playing.
-          const heard = late.interrupt(utteranceId, playedMs);
+          const heard = late.heard(utteranceId, playedMs, true);
           if (heard) sendInterrupted(heard);
         }
         return;

@@ -1,5 +1,5 @@
 /** The test page's script: a player and a client, with everything they observe kept on `window.harness`. */
-import { connectSpeech, createSpeechPlayer, type InterruptedMessage, type SpeechClient, type SpeechPlayer } from '../../src/index.js';
+import { connectSpeech, createSpeechPlayer, playSpeechResponse, type InterruptedMessage, type SpeechClient, type SpeechPlayer } from '../../src/index.js';
 
 interface Seen {
   words: { text: string; startMs: number; contextTime: number }[];
@@ -16,6 +16,9 @@ let client: SpeechClient | undefined;
 const harness = {
   seen,
   async start(url: string, preRollMs: number): Promise<number> {
+    client?.close();
+    await player?.close();
+    for (const list of [seen.words, seen.segments, seen.ended, seen.interrupted, seen.errors]) list.length = 0;
     player = await createSpeechPlayer({ record: true, preRollMs, reportIntervalMs: 20 });
     await player.resume();
     const p = player;
@@ -28,6 +31,18 @@ const harness = {
       onError: (error) => seen.errors.push(`${error.code}: ${error.message}`),
     });
     return p.context.sampleRate;
+  },
+  /** Plays `GET /speak` (a speech response) instead of the WebSocket. */
+  async playHttp(): Promise<void> {
+    const p = player as SpeechPlayer;
+    const abort = new AbortController();
+    client = await playSpeechResponse(fetch('/speak', { signal: abort.signal }), {
+      player: p,
+      abort,
+      onWord: (word, contextTime) => seen.words.push({ text: word.text, startMs: word.startMs, contextTime }),
+      onInterrupted: (event) => seen.interrupted.push(event),
+      onError: (error) => seen.errors.push(`${error.code}: ${error.message}`),
+    });
   },
   async interrupt() {
     const clickTime = (player as SpeechPlayer).context.currentTime;

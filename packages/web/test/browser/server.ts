@@ -10,6 +10,8 @@ import { attachSpeechSocket, type SpeechLink, type SpeechLinkOptions } from '../
 export interface HarnessServer {
   readonly url: string;
   readonly wsUrl: string;
+  /** What `GET /speak` answers (a route handler returning a Fetch Response). */
+  route: (() => Response) | undefined;
   /** Resolves with the link of the next browser that connects. */
   nextLink(options?: SpeechLinkOptions): Promise<SpeechLink>;
   close(): Promise<void>;
@@ -29,8 +31,19 @@ export async function startHarnessServer(): Promise<HarnessServer> {
     logLevel: 'silent',
   });
   const script = bundle.outputFiles[0]?.text ?? '';
+  const handle = { route: undefined as (() => Response) | undefined };
   const http = createServer((req, res) => {
-    if (req.url === '/harness.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    if (req.url === '/speak' && handle.route) {
+      // A Fetch-style route handler served by Node (as a framework would).
+      const response = handle.route();
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      res.on('close', () => void reader.cancel().catch(() => {}));
+      void (async () => {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) res.write(r.value);
+        res.end();
+      })().catch(() => res.destroy());
+    } else if (req.url === '/harness.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     else if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     else res.writeHead(404).end();
   });
@@ -40,6 +53,12 @@ export async function startHarnessServer(): Promise<HarnessServer> {
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
   return {
+    get route() {
+      return handle.route;
+    },
+    set route(value) {
+      handle.route = value;
+    },
     url: `http://127.0.0.1:${port}/`,
     wsUrl: `ws://127.0.0.1:${port}/speech`,
     nextLink: (options = {}) => new Promise((resolve) => waiting.push((socket) => resolve(attachSpeechSocket(socket, options)))),
