@@ -136,6 +136,36 @@ describe('BaseTestServer', () => {
     d.ws.close();
   });
 
+  it('sends an error mid-audio with error.afterChunks (by default a 1011 close), and not on a text message', async () => {
+    const s = await start({ faults: { error: { kind: 'server', afterChunks: 3 } } });
+    const c = await open(s.url);
+    c.ws.send(JSON.stringify({ say: 'a sentence long enough for several chunks' }));
+    expect(await c.closed).toBe(1011);
+    expect(s.generations[0]?.status).toBe('error');
+    expect(c.frames.filter((f) => Buffer.isBuffer(f))).toHaveLength(3);
+    expect(c.frames.some((f) => typeof f === 'string' && f.includes('error'))).toBe(false);
+  });
+
+  it('tags audio with the generation and cuts payloads at odd byte counts through audioChunks', async () => {
+    class OddServer extends EchoServer {
+      protected override onMessage(conn: TestConnection<{ said: number }>, message: ReceivedMessage): void {
+        const { generation, pcm } = this.synthesize(conn, String((message.json as { say: string }).say), 24_000);
+        const frames = this.audioChunks(pcm, 24_000).map((c) => ({ data: c.data, samples: c.samples }));
+        void this.streamAudio(conn, generation, frames).then(() => this.send(conn, { done: true }));
+      }
+    }
+    const s = await new OddServer().listen();
+    servers.push(s);
+    const c = await open(s.url);
+    c.ws.send(JSON.stringify({ say: 'odd chunks' }));
+    await until(() => c.frames.includes('{"done":true}'));
+    const chunks = c.frames.filter((f): f is Buffer => Buffer.isBuffer(f));
+    expect(chunks.slice(0, -1).every((f, i) => chunks.slice(0, i + 1).reduce((n, x) => n + x.length, 0) % 2 === 1)).toBe(true);
+    expect(bytesToPcm(Buffer.concat(chunks))).toEqual(generatePcm('odd chunks', { generation: 1 }));
+    expect(s.generations[0]?.samplesSent).toBe(expectedSamples('odd chunks'));
+    c.ws.close();
+  });
+
   it('withholds or delays the handshake, closes idle connections, drops after N ms', async () => {
     const s = await start({ faults: { withholdHandshake: true, idleCloseMs: 30 } });
     const c = await open(s.url);
