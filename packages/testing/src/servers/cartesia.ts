@@ -26,7 +26,6 @@ import { BaseTestServer, type BaseServerOptions, type TestConnection, type Upgra
 import type { Generation, ReceivedMessage } from '../base/recorder.js';
 import type { ProviderErrorKind } from '../base/faults.js';
 import { CARTESIA_TEST_ENCODINGS, CARTESIA_TEST_SAMPLE_RATES, CartesiaCancel, CartesiaGeneration, encodeCartesiaAudio, type CartesiaTestEncoding } from './cartesia-wire.js';
-import { splitAudioBytes } from '../base/chunks.js';
 
 export { CARTESIA_TEST_ENCODINGS, CARTESIA_TEST_SAMPLE_RATES, encodeCartesiaAudio, type CartesiaTestEncoding } from './cartesia-wire.js';
 
@@ -45,8 +44,6 @@ export interface CartesiaServerOptions extends BaseServerOptions {
   readonly maxActiveContexts?: number;
   /** Idle close without a client message (ms), when no `idleCloseMs` fault is set. Default 300 000. */
   readonly idleTimeoutMs?: number;
-  /** Put chunk boundaries inside samples. Default true. */
-  readonly oddSplits?: boolean;
 }
 
 /** One context as the server runs it. */
@@ -107,7 +104,6 @@ export class CartesiaTestServer extends BaseTestServer<CartesiaConnectionState> 
   private readonly lateChunksAfterCancel: number;
   private readonly maxActiveContexts: number;
   private readonly idleTimeoutMs: number;
-  private readonly oddSplits: boolean;
 
   constructor(options: CartesiaServerOptions = {}) {
     super(options);
@@ -115,7 +111,6 @@ export class CartesiaTestServer extends BaseTestServer<CartesiaConnectionState> 
     this.lateChunksAfterCancel = options.lateChunksAfterCancel ?? 2;
     this.maxActiveContexts = options.maxActiveContexts ?? 15;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
-    this.oddSplits = options.oddSplits ?? true;
   }
 
   protected override authenticateUpgrade(req: http.IncomingMessage, url: URL): UpgradeRejection | undefined {
@@ -317,8 +312,7 @@ export class CartesiaTestServer extends BaseTestServer<CartesiaConnectionState> 
     const { generation, pcm } = this.synthesize(conn, text, c.sampleRate, c.id);
     const bytes = encodeCartesiaAudio(pcm, c.encoding);
     const bytesPerSample = c.encoding === 'pcm_f32le' ? 4 : c.encoding === 'pcm_s16le' ? 2 : 1;
-    const chunkBytes = Math.max(1, Math.round((c.sampleRate * this.chunkMs) / 1000)) * bytesPerSample;
-    const frames = splitAudioBytes(bytes, { chunkBytes, bytesPerSample, oddSplits: this.oddSplits }).map((chunk) => ({
+    const frames = this.audioChunks({ bytes, bytesPerSample }, c.sampleRate).map((chunk) => ({
       samples: chunk.samples,
       data: { type: 'chunk', data: chunk.data.toString('base64'), done: false, status_code: 206, step_time: 12, context_id: c.id, flush_id: flushId },
     }));
