@@ -35,8 +35,9 @@ describe('speak() in virtual time', () => {
   it('is cold, speaks tokens as they arrive, in order, and completes with the reply', async () => {
     const { clock, provider, opts } = setup();
     const tokens = timedSource(clock, [
-      [0, 'Hello there. '],
-      [5, 'How are you?'],
+      // the first token ends with the next sentence's first letter: that makes the boundary certain
+      [0, 'Hello there. H'],
+      [5, 'ow are you?'],
     ], 10);
     const speech = tokens.observable.pipe(speak(provider, opts));
     await drain();
@@ -56,8 +57,8 @@ describe('speak() in virtual time', () => {
   it('unsubscribing cancels at the provider and closes the session at that frame, finalizes the source, emits nothing more', async () => {
     const { clock, provider, opts } = setup({ lateChunksAfterCancel: 3 });
     const tokens = timedSource(clock, [
-      [0, 'Hello there. '],
-      [5, 'How are you? '],
+      [0, 'Hello there. H'],
+      [5, 'ow are you? '],
     ]);
     const r = record(clock, tokens.observable.pipe(speak(provider, opts)));
     clock.scheduler.schedule(() => r.unsubscribe(), 25);
@@ -91,7 +92,7 @@ describe('speak() in virtual time', () => {
   it('a source error errors the output at that frame and cancels the generation', async () => {
     const { clock, provider, opts } = setup();
     const tokens = concat(
-      of('Hello there. '),
+      of('Hello there. And'),
       new Observable<string>((subscriber) => {
         const t = clock.scheduler.schedule(() => subscriber.error(new Error('LLM failed')), 25);
         return () => t.unsubscribe();
@@ -132,8 +133,8 @@ describe('interruptOn() after speak() in virtual time', () => {
   it('interrupts at the trigger frame: interrupted (text heard), complete, cancel on the provider, source and trigger finalized', async () => {
     const { clock, provider, opts } = setup({ lateChunksAfterCancel: 3 });
     const tokens = timedSource(clock, [
-      [0, 'Hello there. '],
-      [5, 'How are you? '],
+      [0, 'Hello there. H'],
+      [5, 'ow are you? '],
     ]);
     const trigger = timedSource(clock, [[25, 'user speaks']]);
     const r = record(clock, tokens.observable.pipe(speak(provider, opts), interruptOn(trigger.observable)));
@@ -227,7 +228,7 @@ describe('speakReplies() in virtual time', () => {
 
   it('unsubscribing cancels the reply speaking, closes the session and finalizes the outer and the reply sources', async () => {
     const { clock, provider, opts } = setup();
-    const tokens = timedSource(clock, [[0, 'Hello there. ']]);
+    const tokens = timedSource(clock, [[0, 'Hello there. And']]);
     const replies = timedSource(clock, [[0, tokens.observable]]);
     const r = record(clock, replies.observable.pipe(speakReplies(provider, opts)));
     clock.scheduler.schedule(() => r.unsubscribe(), 25);
