@@ -73,4 +73,21 @@ describe('cartesia in the session engine', () => {
       await speech.close();
     }
   });
+
+  it('runs replies at once on one socket, never more contexts than maxConcurrentUtterances', async () => {
+    const s = await server();
+    const speech = createSpeechSession({ provider: cartesia({ apiKey: s.apiKey, baseUrl: s.baseUrl, maxConcurrentUtterances: 2 }), ...session });
+    try {
+      const texts = Array.from({ length: 5 }, (_, i) => `Reply ${'abcde'[i]} says its own words.`);
+      const results = await Promise.all(texts.map((t) => lastValueFrom(speech.say(t).pipe(toArray()))));
+      results.forEach((events, i) => {
+        expect(checkHeard(audio(events), texts[i] ?? '', s.generations, { sampleRate: 24_000 }).heardText).toBe(texts[i]);
+      });
+    } finally {
+      await speech.close();
+    }
+    expect(s.connectionCount).toBe(1);
+    expect(s.peakActiveContexts).toBe(2); // replies ran at once, each on its context, never a third
+    expect(s.violations).toEqual([]);
+  });
 });

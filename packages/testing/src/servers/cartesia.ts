@@ -100,6 +100,8 @@ export class CartesiaTestServer extends BaseTestServer<CartesiaConnectionState> 
   protected readonly path = CARTESIA_WS_PATH;
   /** Ids of the contexts that expired (about 1 s after their last audio, without `continue: false`). */
   readonly expiredContextIds: string[] = [];
+  /** The most contexts active at once on one connection so far. */
+  peakActiveContexts = 0;
   private readonly contextExpiryMs: number;
   private readonly lateChunksAfterCancel: number;
   private readonly maxActiveContexts: number;
@@ -229,6 +231,7 @@ export class CartesiaTestServer extends BaseTestServer<CartesiaConnectionState> 
         running: false, ended: false, cancelled: false, expired: false, doneSent: false, lateChunks: 0, timer: undefined,
       };
       st.contexts.set(id, c);
+      this.peakActiveContexts = Math.max(this.peakActiveContexts, this.active(conn));
     }
     this.clearTimer(conn, c.timer); // input keeps a context alive
     c.timer = undefined;
