@@ -2,7 +2,7 @@
  * `pnpm demo`: a simulated LLM streams an answer token by token; utter speaks it while it is still
  * being written and prints a live timeline. Runs offline on the embedded eSpeak engine by default.
  *
- *   pnpm demo [--out demo.wav] [--text "..."] [--voice en-us] [--provider espeak|murmr|murf|munsit|upliftai]
+ *   pnpm demo [--out demo.wav] [--text "..."] [--voice en-us] [--provider espeak|murmr|murf|munsit|upliftai|elevenlabs|cartesia|deepgram|openai]
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -69,7 +69,7 @@ function parseOptions(argv: readonly string[]): DemoOptions | 'help' {
   if (values.voice !== undefined && values.voice.trim() === '') throw new UsageError('--voice is empty.');
   const baseUrl = values['base-url'];
   if (baseUrl !== undefined) {
-    if (provider === 'espeak') throw new UsageError('--base-url needs a network provider (--provider murmr, murf, munsit or upliftai).');
+    if (provider === 'espeak') throw new UsageError('--base-url needs a network provider (--provider murmr, murf, munsit, upliftai, elevenlabs, cartesia, deepgram or openai).');
     if (!/^(wss?|https?):\/\/[^/\s]+/.test(baseUrl)) throw new UsageError(`--base-url must look like ws://host:port (got "${baseUrl}").`);
   }
   return { out, text, voice: values.voice, provider, baseUrl };

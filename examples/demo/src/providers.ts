@@ -2,7 +2,7 @@
 import { SpeechError, type SpeechProvider } from '@utter/core';
 
 /** Provider names accepted by `--provider`. */
-export const PROVIDER_NAMES: readonly string[] = ['espeak', 'murmr', 'murf', 'munsit', 'upliftai'];
+export const PROVIDER_NAMES: readonly string[] = ['espeak', 'murmr', 'murf', 'munsit', 'upliftai', 'elevenlabs', 'cartesia', 'deepgram', 'openai'];
 
 /** Options the demo passes to every keyed adapter. */
 interface CommonOptions {
@@ -31,6 +31,22 @@ async function keyed(name: string): Promise<KeyedAdapter> {
     case 'upliftai': {
       const m = await import('@utter/upliftai');
       return { apiKeyEnv: m.apiKeyEnv, create: (voice, common) => m.upliftai({ ...common, ...(voice ? { voiceId: voice } : {}) }) };
+    }
+    case 'elevenlabs': {
+      const m = await import('@utter/elevenlabs');
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice, common) => m.elevenlabs({ ...common, ...(voice ? { voiceId: voice } : {}) }) };
+    }
+    case 'cartesia': {
+      const m = await import('@utter/cartesia');
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice, common) => m.cartesia({ ...common, ...(voice ? { voice } : {}) }) };
+    }
+    case 'deepgram': {
+      const m = await import('@utter/deepgram');
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice, common) => m.deepgram({ ...common, ...(voice ? { model: voice } : {}) }) };
+    }
+    case 'openai': {
+      const m = await import('@utter/openai');
+      return { apiKeyEnv: m.apiKeyEnv, create: (voice, common) => m.openai({ ...common, ...(voice ? { voice } : {}) }) };
     }
     default:
       throw new SpeechError('invalid-input', `Unknown provider "${name}".`);
