@@ -41,7 +41,7 @@ describe('FlushBudget', () => {
 });
 
 describe('deepgram flush policy (virtual time)', () => {
-  it('coalesces the flushes of a long reply: first segment at once, then every flushMinChars, then at the end', async () => {
+  it('coalesces segments shorter than flushMinChars: first segment at once, then every flushMinChars, then at the end', async () => {
     const s = await server();
     const conn = await open(s, new VirtualTimeScheduler(), { flushMinChars: 120 });
     const c = collectConnectionEvents(conn);
@@ -54,6 +54,9 @@ describe('deepgram flush policy (virtual time)', () => {
     expect(s.generations.map((g) => g.text).join('')).toBe(text);
     // Segment 0 at once, then after segments 3, 6 and 9 (120 characters each time); the last one ends the reply: 4, not 10.
     expect(flushes(s)).toBe(4);
+    // Each segment's audio is attributed to it, also inside groups (boundaries from the measured rate).
+    for (const [i, seg] of segments.entries()) expect(c.samples('u', i), `segment ${i}`).toBe(expectedSamples(seg, { msPerChar: 5 }));
+    expect(c.events.filter((e) => e.type === 'segment-done')).toHaveLength(10);
     expect(s.violations).toEqual([]);
     conn.close();
   });
@@ -61,7 +64,7 @@ describe('deepgram flush policy (virtual time)', () => {
   it('flushes text that waits flushIdleMs without more text (an LLM pause)', async () => {
     const s = await server();
     const scheduler = new VirtualTimeScheduler();
-    const conn = await open(s, scheduler, { flushIdleMs: 1000 });
+    const conn = await open(s, scheduler, { flushIdleMs: 1000, flushMinChars: 200 });
     const c = collectConnectionEvents(conn);
     conn.send({ utteranceId: 'u', segmentId: 0, text: 'First. ' });
     conn.send({ utteranceId: 'u', segmentId: 1, text: 'Then a pause.' });

@@ -80,16 +80,18 @@ export interface DeepgramOptions {
   /** Sets `mip_opt_out=true` (opt out of the Deepgram Model Improvement Program). */
   readonly mipOptOut?: boolean;
   /**
-   * Flush coalescing: within a reply, a `Flush` is sent for the first segment (time to first audio) and
-   * then only once this many characters were sent since the last flush. Default 200.
+   * Flush coalescing: a segment is flushed on its own only when at least this many characters wait
+   * (the first segment of a reply is always flushed at once); shorter ones wait for the next segment,
+   * `flushIdleMs` or the end of the reply. Default 1: every segment is flushed on its own while the
+   * flush budget allows.
    */
   readonly flushMinChars?: number;
   /** Flush text that has waited this long with no more text of its reply, ms. Default 1000. */
   readonly flushIdleMs?: number;
   /**
-   * Flushes allowed per 60 s on one connection (Deepgram's limit is 20). Optional flushes keep a quarter
-   * of this budget for the end of replies; the end-of-reply flush waits for the window when it is spent.
-   * Default 20.
+   * Flushes allowed per 60 s on one connection (Deepgram's limit is 20). Per-segment flushes keep a
+   * quarter of this budget for the ends of replies (segments are coalesced meanwhile); an end-of-reply
+   * flush waits for the window when the budget is spent. Default 20.
    */
   readonly maxFlushesPerMinute?: number;
   /** Scheduler of the flush timers and the flush-rate window (virtual time in tests). Default: RxJS `asyncScheduler`. */
@@ -126,7 +128,7 @@ export function resolveDeepgramOptions(o: DeepgramOptions): ResolvedDeepgramOpti
     encoding,
     sampleRate,
     auth: o.auth ?? 'header',
-    flushMinChars: o.flushMinChars ?? 200,
+    flushMinChars: o.flushMinChars ?? 1,
     flushIdleMs: o.flushIdleMs ?? 1_000,
     maxFlushesPerMinute: o.maxFlushesPerMinute ?? DEEPGRAM_FLUSH_LIMIT,
     scheduler: o.scheduler,

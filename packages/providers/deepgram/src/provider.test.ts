@@ -32,28 +32,24 @@ const sent = (s: DeepgramTestServer) => s.received.map((m) => m.json as { type: 
 const samples = (text: string, rate = 24_000) => expectedSamples(text, { sampleRate: rate, msPerChar: 20 });
 
 describe('deepgram adapter', () => {
-  it('speaks a reply: query parameters, Token header, Metadata handshake, Speak per segment, coalesced Flush', async () => {
+  it('speaks a reply: query parameters, Token header, Metadata handshake, Speak + Flush per segment, Flushed ends each segment', async () => {
     const s = await server();
     const p = provider(s, { model: 'aura-2-andromeda-en', mipOptOut: true });
-    expect(p.capabilities).toMatchObject({ textInput: 'incremental', cancel: 'native', wordTimestamps: false, segmentAcks: false, maxCharsPerRequest: 2000, sampleRate: 24_000 });
+    expect(p.capabilities).toMatchObject({ textInput: 'incremental', cancel: 'native', wordTimestamps: false, segmentAcks: true, maxCharsPerRequest: 2000, sampleRate: 24_000 });
     const conn = await connectTo(p);
     const c = collectConnectionEvents(conn);
-    conn.send({ utteranceId: 'u1', segmentId: 0, text: 'Hello there. ' });
-    conn.send({ utteranceId: 'u1', segmentId: 1, text: 'How are you today? ' });
-    conn.send({ utteranceId: 'u1', segmentId: 2, text: 'Fine.' });
+    const parts = ['Hello there. ', 'How are you today? ', 'Fine.'];
+    for (const [i, text] of parts.entries()) conn.send({ utteranceId: 'u1', segmentId: i, text });
     conn.finish('u1');
     await c.until((e) => e.type === 'utterance-done');
-    const text = 'Hello there. How are you today? Fine.';
-    expect(c.samples('u1')).toBe(samples('Hello there. ') + samples('How are you today? Fine.'));
-    // The listener hears each generation whole and in order (tagged audio, decoded exactly).
-    const gens = s.generations.map((g) => g.text);
-    expect(gens).toEqual(['Hello there. ', 'How are you today? Fine.']);
-    expect(c.audio('u1')).toEqual(
-      Int16Array.from([...generatePcm(gens[0] ?? '', { sampleRate: 24_000, msPerChar: 20, generation: 1 }), ...generatePcm(gens[1] ?? '', { sampleRate: 24_000, msPerChar: 20, generation: 2 })]),
-    );
-    expect(text).toBe(gens.join(''));
-    // First segment flushed at once, the rest at the end of the reply: 2 flushes for 3 segments.
-    expect(sent(s).map((m) => m.type)).toEqual(['Speak', 'Flush', 'Speak', 'Speak', 'Flush']);
+    // The listener hears each segment's own generation, whole and in order (tagged audio, decoded exactly).
+    expect(s.generations.map((g) => g.text)).toEqual(parts);
+    for (const [i, text] of parts.entries()) {
+      expect(c.audio('u1', i)).toEqual(generatePcm(text, { sampleRate: 24_000, msPerChar: 20, generation: s.generations[i]?.id ?? 0 }));
+    }
+    const order = c.events.filter((e) => e.type !== 'audio').map((e) => `${e.type}:${'segmentId' in e ? e.segmentId : ''}`);
+    expect(order).toEqual(['segment-done:0', 'segment-done:1', 'segment-done:2', 'utterance-done:']);
+    expect(sent(s).map((m) => m.type)).toEqual(['Speak', 'Flush', 'Speak', 'Flush', 'Speak', 'Flush']);
     const upgrade = s.upgrades[0];
     expect(upgrade?.path).toBe('/v1/speak');
     expect(upgrade?.query).toEqual({ model: 'aura-2-andromeda-en', encoding: 'linear16', sample_rate: '24000', mip_opt_out: 'true' });

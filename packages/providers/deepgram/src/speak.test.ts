@@ -27,8 +27,10 @@ const session = (provider: SpeechProvider): SpeechSessionOptions => ({
   retry: { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 20 },
 });
 const audioOf = (events: readonly SpeechEvent[]) => events.flatMap((e) => (e.type === 'audio' ? [e.pcm] : []));
-async function finished(run: ReturnType<typeof runSpeech>): Promise<void> {
-  await eventually(() => run.state.done, 200_000);
+/** Resolves when the speech stream completed or failed (event-driven, no polling). */
+function finished(run: ReturnType<typeof runSpeech>): Promise<void> {
+  if (run.state.done) return Promise.resolve();
+  return new Promise((resolve) => run.state.sub.add(() => resolve()));
 }
 
 const SENTENCE = 'The quick brown fox jumps over the lazy dog, and then it rests for a while. ';

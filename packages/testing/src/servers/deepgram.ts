@@ -170,6 +170,11 @@ export class DeepgramTestServer extends BaseTestServer<DeepgramConnectionState> 
     });
   }
 
+  /** The `error` fault in the middle of audio: Deepgram's own failure (see {@link inject}). */
+  protected override streamError(conn: Conn, kind: ProviderErrorKind): void {
+    this.inject(conn, kind);
+  }
+
   protected override onIdle(conn: Conn): void {
     conn.ws.close(1011, 'NET-0001: no message received within the timeout window');
   }
@@ -279,7 +284,7 @@ export class DeepgramTestServer extends BaseTestServer<DeepgramConnectionState> 
             st.stalled = true;
             return;
           }
-          if (outcome !== 'complete' && outcome !== 'aborted') return;
+          if (outcome !== 'complete' && outcome !== 'aborted') return; // dropped, closed or failed mid-audio
           if (outcome === 'complete') this.endGeneration(generation, 'complete');
         } else {
           await new Promise<void>((resolve) => setImmediate(resolve));
