@@ -11,6 +11,8 @@ import { loadProvider, PROVIDER_NAMES } from './providers.js';
 import { startServer } from './server.js';
 
 const { values } = parseArgs({
+  // `pnpm start -- --port 8080` passes the `--` through.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     port: { type: 'string', default: process.env['PORT'] ?? '3000' },
     provider: { type: 'string', default: 'espeak' },
