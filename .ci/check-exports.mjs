@@ -1,16 +1,16 @@
 // Checks every published package's build: each `exports` target exists, and the ESM and CJS
 // entry points load in plain Node (no TypeScript loader, no source condition) with the same names.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { workspacePackages } from './packages.mjs';
 
-const root = resolve(import.meta.dirname, '..');
-const dirs = ['packages', 'packages/providers'].flatMap((base) =>
-  readdirSync(join(root, base), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(root, base, d.name, 'package.json')))
-    .map((d) => join(root, base, d.name)),
-);
+const dirs = [];
+for (const { dir, pkg, placeholder } of workspacePackages()) {
+  if (placeholder) console.log(`  skip ${pkg.name}: not yet publishable (src/index.ts is still the scaffold's \`export {};\`)`);
+  else dirs.push(dir);
+}
 const require = createRequire(import.meta.url);
 let failures = 0;
 const fail = (message) => {
