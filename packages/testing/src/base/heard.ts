@@ -252,7 +252,8 @@ const ALIGN_WINDOW = 64;
  *   (`repeatedWords`) and heard but not in the text (`unexpectedWords`).
  *
  * Recovery done right gives no splice, no missing word and at most one repeated word (the cut one).
- * `generations` must be the server's (for the texts of the runs).
+ * `generations` must be the server's (for the texts of the runs). For a reply that was interrupted,
+ * pass the `interrupted` event's `spokenText` as `originalText` (words after it are not missing).
  */
 export function judgeHeard(runs: readonly HeardRun[], originalText: string, generations: readonly Generation[]): HeardJudgement {
   const byId = new Map(generations.map((g) => [g.id, g]));
