@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createSegmenter } from './segmenter.js';
 import { chunk, feed } from './test-helpers.js';
 import type { Segment, SegmenterOptions } from './types.js';
 
@@ -62,6 +63,29 @@ describe('properties', () => {
         checkLossless(text, feed(chunk(text, sizes), options));
       }),
       { numRuns: runs(600) },
+    );
+  }, 120_000);
+
+  it('stays lossless with deadline releases at any point, which never cut inside a word', () => {
+    fc.assert(
+      fc.property(textArb, sizesArb, optionsArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }), (text, sizes, options, calls) => {
+        const s = createSegmenter(options);
+        const out: Segment[] = [];
+        chunk(text, sizes).forEach((delta, i) => {
+          out.push(...s.push(delta));
+          if (calls[i % calls.length]) {
+            const pending = s.firstPendingSpeakable();
+            if (pending !== undefined) expect(pending).toBeGreaterThanOrEqual(out.length > 0 ? out[out.length - 1]!.start : 0);
+            out.push(...s.releaseNow());
+          }
+        });
+        out.push(...s.end());
+        checkLossless(text, out);
+        for (const seg of out) {
+          if (seg.reason === 'deadline') expect(/[\p{L}\p{N}]$/u.test(seg.text) && /^[\p{L}\p{N}]/u.test(text.slice(seg.end))).toBe(false);
+        }
+      }),
+      { numRuns: runs(400) },
     );
   }, 120_000);
 
