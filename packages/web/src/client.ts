@@ -117,9 +117,15 @@ export class SpeechClient {
    * with a promise of the server's `interrupted` (its `spokenText` ends where the listener stopped).
    */
   async interrupt(): Promise<Interruption> {
-    const position = await this.options.player.stop();
+    const { position, dropped } = await this.options.player.stop();
+    // Replies queued behind the one playing were dropped unheard: the server learns that too.
+    for (const other of dropped) {
+      if (other === position?.utteranceId) continue;
+      this.ends.delete(other);
+      this.post({ type: 'interrupt', utteranceId: other, playedMs: 0 });
+    }
     if (!position) {
-      this.post({ type: 'interrupt' });
+      if (dropped.length === 0) this.post({ type: 'interrupt' });
       return { position: undefined, confirmed: undefined };
     }
     const id = position.utteranceId;

@@ -7,7 +7,7 @@
  * side lives in `@utter/web/server` (this entry imports nothing from Node).
  */
 export { createSpeechPlayer, SpeechPlayer } from './player/player.js';
-export type { SpeechPlayerOptions, PlaybackPosition, SpeechPlayerEvents, PlayerStats } from './player/player.js';
+export type { SpeechPlayerOptions, PlaybackPosition, StopResult, SpeechPlayerEvents, PlayerStats } from './player/player.js';
 export type { ChunkRecord } from './player/worklet.js';
 export { StreamResampler } from './player/resampler.js';
 export { connectSpeech, playSpeechResponse, SpeechClient } from './client.js';

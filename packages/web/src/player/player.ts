@@ -46,6 +46,14 @@ export interface PlaybackPosition {
   readonly contextTime: number;
 }
 
+/** What {@link SpeechPlayer.stop} returns. */
+export interface StopResult {
+  /** Where the reply being played stopped (undefined when nothing was playing). */
+  readonly position: PlaybackPosition | undefined;
+  /** Replies whose audio was dropped: the one playing and any queued behind it. Their late frames are ignored. */
+  readonly dropped: readonly string[];
+}
+
 /** Events of a {@link SpeechPlayer}. */
 export interface SpeechPlayerEvents {
   /** The played position, every `reportIntervalMs` while playing. */
@@ -139,22 +147,24 @@ export class SpeechPlayer {
   }
 
   /**
-   * Stops playback at once (barge-in): clears the buffer, drops late frames of the replies that
-   * were playing or queued, and resolves with the exact position heard (undefined when idle).
+   * Stops playback at once (barge-in): clears the buffer and drops late frames of every reply that
+   * was playing or queued. Resolves with the exact position heard (undefined when idle) and the ids
+   * of the replies dropped (the one playing and any queued behind it).
    */
-  async stop(): Promise<PlaybackPosition | undefined> {
-    if (this.closed) return undefined;
+  async stop(): Promise<StopResult> {
+    if (this.closed) return { position: undefined, dropped: [] };
     const reply = await this.request<Extract<FromWorklet, { t: 'stopped' }>>((req) => ({ t: 'stop', req }));
     for (const utt of reply.dropped) {
       this.stopped.add(utt);
       this.resamplers.delete(utt);
     }
-    if (reply.utt === undefined) return undefined;
-    return { utteranceId: reply.utt, segmentId: reply.seg, playedMs: reply.playedMs, contextTime: reply.frame / this.context.sampleRate };
+    const position =
+      reply.utt === undefined ? undefined : { utteranceId: reply.utt, segmentId: reply.seg, playedMs: reply.playedMs, contextTime: reply.frame / this.context.sampleRate };
+    return { position, dropped: reply.dropped };
   }
 
   /** Same as {@link stop}: the name barge-in code reads best with. */
-  interrupt(): Promise<PlaybackPosition | undefined> {
+  interrupt(): Promise<StopResult> {
     return this.stop();
   }
 
