@@ -6,52 +6,15 @@
  * What reaches the subscriber is recorded with its virtual frame as TestScheduler messages, so the
  * tests compare it with marble diagrams parsed by `TestScheduler.parseMarbles`.
  *
- * The approach is copied from the engine's own tests (packages/core/src/session/testing/*), which
- * are test-only internals of @utter/core and not exported.
+ * The clock and the fake provider are the engine's own test doubles, from `@utter/core/testing`.
  */
-import { Observable, Subject, VirtualTimeScheduler } from 'rxjs';
+import { Observable, tap } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { SpeechError } from '@utter/core';
-import type { ConnectionEvent, ProviderCapabilities, SpeechConnection, SpeechEvent, SpeechProvider, TextRequest } from '@utter/core';
+import type { ProviderCapabilities, SpeechEvent, SpeechProvider } from '@utter/core';
+import { VirtualClock, drain, fakeProvider as coreFakeProvider } from '@utter/core/testing';
 
-/** Lets pending promise continuations run (a few event-loop turns, no wall-clock waiting). */
-export async function drain(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-/** A virtual clock: a VirtualTimeScheduler advanced with promise draining in between. */
-export class VirtualClock {
-  readonly scheduler = new VirtualTimeScheduler();
-
-  now(): number {
-    return this.scheduler.now();
-  }
-
-  /**
-   * Runs everything due in the next `ms` virtual ms, frame by frame: promise continuations are
-   * drained after each frame's actions (as the event loop runs microtasks between timers), so a
-   * `connect()` that resolves on a microtask is seen at the frame it resolved in.
-   */
-  async advance(ms: number): Promise<void> {
-    const target = this.scheduler.frame + ms;
-    for (;;) {
-      await drain();
-      const next = this.scheduler.actions[0];
-      if (!next || next.delay > target) break;
-      this.scheduler.maxFrames = next.delay;
-      this.scheduler.flush();
-    }
-    this.scheduler.frame = Math.max(this.scheduler.frame, target);
-    await drain();
-  }
-
-  /** Advances one virtual ms at a time until `done()` (or `limitMs` passed). */
-  async until(done: () => boolean, limitMs = 60_000): Promise<void> {
-    const end = this.scheduler.frame + limitMs;
-    while (!done() && this.scheduler.frame < end) await this.advance(1);
-  }
-}
+export { VirtualClock, drain };
 
 /** One notification with its virtual frame, in TestScheduler's format. */
 export type Recorded = ReturnType<typeof TestScheduler.parseMarbles>;
@@ -163,7 +126,7 @@ export interface FakeLog {
 /** Options of {@link fakeProvider}. */
 export interface FakeProviderOptions {
   readonly scheduler: SchedulerLike;
-  /** connect() resolves after this many virtual ms (0: on a microtask). Default 0. */
+  /** connect() resolves after this many virtual ms (0: at once). Default 0. */
   readonly connectMs?: number;
   /** From a request to its first chunk. Default 20. */
   readonly latencyMs?: number;
@@ -178,128 +141,56 @@ export interface FakeProviderOptions {
   readonly capabilities?: Partial<ProviderCapabilities>;
 }
 
-const RATE = 1000;
 const SAMPLES_PER_CHAR = 10;
 
 /**
- * A deterministic request-mode provider with native cancel, all timing on the scheduler: each
- * request's audio starts `latencyMs` after it is sent and comes in chunks `chunkIntervalMs` apart
- * (one chunk per `charsPerChunk` characters), then `segment-done`; `utterance-done` after finish.
- * Requests of one connection run one at a time (maxConcurrentRequests 1), so timings are simple.
+ * The engine's fake provider (`@utter/core/testing`) with the timings these marble tests are written
+ * for — a request-mode provider with native cancel, 1 kHz audio, one request at a time: each request's
+ * audio starts `latencyMs` after it is sent and comes in chunks `chunkIntervalMs` apart (one chunk per
+ * `charsPerChunk` characters), then `segment-done`; `utterance-done` after finish — and a log of
+ * what its connections were asked to do, stamped with virtual frames.
  */
 export function fakeProvider(options: FakeProviderOptions): SpeechProvider & { readonly log: FakeLog } {
   const { scheduler } = options;
   const log: FakeLog = { connects: [], sends: [], cancels: [], finishes: [], closes: [], lateChunks: 0 };
-  const capabilities: ProviderCapabilities = {
-    textInput: 'request',
-    segmentAcks: true,
-    cancel: 'native',
-    wordTimestamps: false,
-    sampleRate: RATE,
-    sampleRates: [RATE],
-    encodings: ['pcm16'],
-    maxConcurrentRequests: 1,
-    ...options.capabilities,
-  };
+  const inner = coreFakeProvider({
+    scheduler,
+    latencyMs: options.latencyMs ?? 20,
+    chunkIntervalMs: options.chunkIntervalMs ?? 10,
+    samplesPerChar: SAMPLES_PER_CHAR,
+    chunkSamples: (options.charsPerChunk ?? 10) * SAMPLES_PER_CHAR,
+    ...(options.connectMs === undefined ? {} : { connectMs: options.connectMs }),
+    capabilities: { maxConcurrentRequests: 1, ...options.capabilities },
+    fault: { ...(options.silent ? { silent: true } : {}), ...(options.lateChunksAfterCancel ? { lateChunksAfterCancel: options.lateChunksAfterCancel } : {}) },
+  });
   return {
-    name: 'fake',
-    capabilities,
+    name: inner.name,
+    capabilities: inner.capabilities,
     log,
-    connect: ({ signal }) => {
+    connect: async (connectOptions) => {
       log.connects.push(scheduler.now());
-      return new Promise<SpeechConnection>((resolve, reject) => {
-        signal.addEventListener('abort', () => reject(new SpeechError('cancelled', 'aborted')), { once: true });
-        const open = (): void => resolve(fakeConnection(options, log));
-        if (options.connectMs) scheduler.schedule(open, options.connectMs);
-        else queueMicrotask(open);
-      });
-    },
-  };
-}
-
-function fakeConnection(options: FakeProviderOptions, log: FakeLog): SpeechConnection {
-  const { scheduler } = options;
-  const latency = options.latencyMs ?? 20;
-  const interval = options.chunkIntervalMs ?? 10;
-  const perChunk = options.charsPerChunk ?? 10;
-  const events = new Subject<ConnectionEvent>();
-  let closed = false;
-  interface Job {
-    readonly request: TextRequest;
-    timer: Subscription | undefined;
-    cancelled: boolean;
-    late: number;
-    done: boolean;
-  }
-  const jobs: Job[] = [];
-  const finished = new Set<string>();
-  const emit = (event: ConnectionEvent): void => {
-    if (!closed) events.next(event);
-  };
-  const maybeDone = (utteranceId: string): void => {
-    if (finished.has(utteranceId) && jobs.every((j) => j.request.utteranceId !== utteranceId || j.done || j.cancelled)) {
-      finished.delete(utteranceId);
-      emit({ type: 'utterance-done', utteranceId });
-    }
-  };
-  const start = (job: Job): void => {
-    if (options.silent) return;
-    const chunks = Math.max(1, Math.ceil(job.request.text.length / perChunk));
-    let sent = 0;
-    const tick = (): void => {
-      job.timer = undefined;
-      if (closed) return;
-      if (job.cancelled) {
-        if (job.late <= 0) return;
-        job.late -= 1;
-        log.lateChunks += 1;
-      }
-      const pcm = new Int16Array(perChunk * SAMPLES_PER_CHAR).fill(job.request.segmentId + 1);
-      emit({ type: 'audio', utteranceId: job.request.utteranceId, segmentId: job.request.segmentId, pcm, sampleRate: RATE });
-      sent += 1;
-      if (sent < chunks || (job.cancelled && job.late > 0)) {
-        job.timer = scheduler.schedule(tick, interval);
-        return;
-      }
-      if (job.cancelled) return;
-      job.done = true;
-      emit({ type: 'segment-done', utteranceId: job.request.utteranceId, segmentId: job.request.segmentId });
-      maybeDone(job.request.utteranceId);
-    };
-    job.timer = scheduler.schedule(tick, latency);
-  };
-  return {
-    events: events.asObservable(),
-    send: (request) => {
-      if (closed) return;
-      log.sends.push(`${request.text}@${scheduler.now()}`);
-      const job: Job = { request, timer: undefined, cancelled: false, late: options.lateChunksAfterCancel ?? 0, done: false };
-      jobs.push(job);
-      start(job);
-    },
-    finish: (utteranceId) => {
-      if (closed) return;
-      log.finishes.push(scheduler.now());
-      finished.add(utteranceId);
-      maybeDone(utteranceId);
-    },
-    cancel: (utteranceId) => {
-      if (closed) return;
-      log.cancels.push(scheduler.now());
-      finished.delete(utteranceId);
-      for (const job of jobs) {
-        if (job.request.utteranceId !== utteranceId || job.done) continue;
-        job.cancelled = true;
-        if (job.late <= 0) job.timer?.unsubscribe();
-      }
-    },
-    close: () => {
-      if (closed) return;
-      log.closes.push(scheduler.now());
-      for (const job of jobs) job.timer?.unsubscribe();
-      events.next({ type: 'closed' });
-      closed = true;
-      events.complete();
+      const connection = await inner.connect(connectOptions);
+      const cancelled = new Set<string>();
+      return {
+        events: connection.events.pipe(tap((e) => void (e.type === 'audio' && cancelled.has(e.utteranceId) && (log.lateChunks += 1)))),
+        send: (request) => {
+          log.sends.push(`${request.text}@${scheduler.now()}`);
+          connection.send(request);
+        },
+        finish: (utteranceId) => {
+          log.finishes.push(scheduler.now());
+          connection.finish(utteranceId);
+        },
+        cancel: (utteranceId) => {
+          log.cancels.push(scheduler.now());
+          cancelled.add(utteranceId);
+          connection.cancel(utteranceId);
+        },
+        close: () => {
+          log.closes.push(scheduler.now());
+          connection.close();
+        },
+      };
     },
   };
 }

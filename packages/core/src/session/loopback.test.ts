@@ -9,8 +9,8 @@ import { SpeechError } from '../errors.js';
 import type { SegmentEvent, SpeechEvent } from '../events.js';
 import type { ProviderCapabilities } from '../provider.js';
 import { createSpeechSession, speak } from './index.js';
-import { loopbackProvider, startLoopbackServer, type LoopbackServer, type ServerFault } from './testing/loopback.js';
-import { judgeHeard } from './testing/heard.js';
+import { loopbackProvider, startLoopbackServer, type LoopbackServer, type ServerFault } from '../testing/loopback.js';
+import { judgeHeard } from '../testing/heard.js';
 
 const SEG = { granularity: 'sentence', minLength: 0, firstSegmentMinLength: false } as const;
 const TEXT = 'Hello there. This is a test of the loopback server. Goodbye now.';

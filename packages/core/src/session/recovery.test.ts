@@ -3,9 +3,9 @@ import { SpeechError } from '../errors.js';
 import type { SegmentEvent, SpeechEvent, UtteranceEndEvent } from '../events.js';
 import type { ProviderCapabilities, TextRequest } from '../provider.js';
 import { speak } from './index.js';
-import { fakeProvider, type Fault } from './testing/fake-provider.js';
-import { collect, VirtualClock } from './testing/virtual.js';
-import { judgeHeard } from './testing/heard.js';
+import { fakeProvider, type Fault } from '../testing/fake-provider.js';
+import { collect, VirtualClock } from '../testing/virtual.js';
+import { judgeHeard } from '../testing/heard.js';
 
 const SEG = { granularity: 'sentence', minLength: 0, firstSegmentMinLength: false } as const;
 const TEXT = 'Hello there. This is a test. Goodbye now.';

@@ -3,7 +3,7 @@ import { Subject } from 'rxjs';
 import type { Segment } from '../segmenter/index.js';
 import type { SpeechError } from '../errors.js';
 import { ReplyInput, SLICE_CHARS, fitToLimit, type ReplyInputOptions } from './reply-input.js';
-import { VirtualClock } from './testing/virtual.js';
+import { VirtualClock } from '../testing/virtual.js';
 
 function open(clock: VirtualClock, extra: Partial<ReplyInputOptions> = {}) {
   const got: Segment[] = [];

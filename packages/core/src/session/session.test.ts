@@ -4,8 +4,8 @@ import { SpeechError } from '../errors.js';
 import type { InterruptedEvent, SegmentEvent, SpeechEvent, UtteranceEndEvent } from '../events.js';
 import { createSpeechSession, fallback, speak } from './index.js';
 import type { UtteranceReport } from './types.js';
-import { fakeProvider, synth } from './testing/fake-provider.js';
-import { audioBySegment, collect, drain, VirtualClock } from './testing/virtual.js';
+import { fakeProvider, synth } from '../testing/fake-provider.js';
+import { audioBySegment, collect, drain, VirtualClock } from '../testing/virtual.js';
 
 const SEG = { granularity: 'sentence', minLength: 0, firstSegmentMinLength: false } as const;
 const TEXT = 'Hello there. This is a test. Goodbye now.';

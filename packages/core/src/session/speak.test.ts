@@ -3,8 +3,8 @@ import { Observable, Subject } from 'rxjs';
 import { SpeechError } from '../errors.js';
 import type { SegmentEvent, SpeechEvent, UtteranceEndEvent } from '../events.js';
 import { createSpeechSession, speak } from './index.js';
-import { fakeProvider, synth } from './testing/fake-provider.js';
-import { allAudio, audioBySegment, collect, VirtualClock } from './testing/virtual.js';
+import { fakeProvider, synth } from '../testing/fake-provider.js';
+import { allAudio, audioBySegment, collect, VirtualClock } from '../testing/virtual.js';
 
 const SEG = { granularity: 'sentence', minLength: 0, firstSegmentMinLength: false } as const;
 const TEXT = 'Hello there. This is a test. Goodbye now.';

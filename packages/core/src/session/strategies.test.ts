@@ -3,8 +3,8 @@ import type { SpeechEvent, UtteranceEndEvent } from '../events.js';
 import type { ProviderCapabilities } from '../provider.js';
 import { createSpeechSession } from './index.js';
 import { strategyFor } from './strategies.js';
-import { fakeProvider } from './testing/fake-provider.js';
-import { collect, VirtualClock } from './testing/virtual.js';
+import { fakeProvider } from '../testing/fake-provider.js';
+import { collect, VirtualClock } from '../testing/virtual.js';
 
 const SEG = { granularity: 'sentence', minLength: 0, firstSegmentMinLength: false } as const;
 const CAPS = { sampleRate: 1000, sampleRates: [1000], encodings: ['pcm16'], cancel: 'native', wordTimestamps: false } as const;

@@ -1,7 +1,7 @@
 /**
  * A loopback provider for fault injection: a real `ws` server on 127.0.0.1 speaking a tiny JSON
  * protocol, and an adapter (`SpeechProvider`) for it built on core's `connectWebSocket`, with zod for
- * every wire message. Test-only: not exported from the package.
+ * every wire message. Exported from `@utter/core/testing`.
  *
  * client -> server: {type:'text', id, seg, text} | {type:'finish', id} | {type:'cancel', id} | {type:'ping'}
  * server -> client: {type:'ready'} | {type:'audio', id, seg, data} | {type:'seg-done', id, seg}
@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { Subject } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { base64ToPcm16, pcmToBase64 } from '../../audio/index.js';
-import { SpeechError } from '../../errors.js';
-import type { ConnectionEvent, ProviderCapabilities, SpeechConnection, SpeechProvider } from '../../provider.js';
-import { connectWebSocket } from '../../transport/index.js';
+import { base64ToPcm16, pcmToBase64 } from '../audio/index.js';
+import { SpeechError } from '../errors.js';
+import type { ConnectionEvent, ProviderCapabilities, SpeechConnection, SpeechProvider } from '../provider.js';
+import { connectWebSocket } from '../transport/index.js';
 import { synth } from './fake-provider.js';
 
 /** Server behaviour on one connection. */

@@ -1,11 +1,10 @@
 /**
  * An in-process fake provider for the engine's tests. Deterministic audio (sample k of a text is a
  * function of the text and k), all timing on the given scheduler, scripted faults per connection.
- * Test-only: not exported from the package.
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import { SpeechError } from '../../errors.js';
-import type { ConnectionEvent, ProviderCapabilities, SpeechConnection, SpeechProvider, TextRequest } from '../../provider.js';
+import { SpeechError } from '../errors.js';
+import type { ConnectionEvent, ProviderCapabilities, SpeechConnection, SpeechProvider, TextRequest } from '../provider.js';
 
 /** What goes wrong on one connection (by connection number). */
 export interface Fault {
@@ -38,8 +37,10 @@ export interface FakeProviderOptions {
   readonly chunkIntervalMs?: number;
   /** connect() resolves after this long (0: next microtask). */
   readonly connectMs?: number;
-  /** Emit word events (when capabilities.wordTimestamps). */
+  /** What goes wrong, by connection number (0-based). */
   readonly faults?: readonly (Fault | undefined)[];
+  /** What goes wrong on every connection not named in `faults`. */
+  readonly fault?: Fault;
   /** Per-request latencies in request mode (by segmentId), to force interleaving. */
   readonly latencyFor?: (request: TextRequest) => number;
 }
@@ -99,7 +100,7 @@ export function fakeProvider(options: FakeProviderOptions): SpeechProvider & { r
     connections,
     connect({ signal }) {
       const index = log.connects++;
-      const fault = options.faults?.[index] ?? {};
+      const fault = options.faults?.[index] ?? options.fault ?? {};
       return new Promise<SpeechConnection>((resolve, reject) => {
         if (fault.connectError) return reject(fault.connectError);
         signal.addEventListener('abort', () => reject(new SpeechError('cancelled', 'aborted')), { once: true });

@@ -3,29 +3,35 @@
  * continuations between steps (connect() is a Promise). No sleeps, no real timers.
  */
 import { VirtualTimeScheduler, type Observable } from 'rxjs';
-import type { SpeechEvent } from '../../events.js';
+import type { SpeechEvent } from '../events.js';
 
 /** Lets pending promise continuations run (a few event-loop turns, no wall-clock waiting). */
 export async function drain(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** A virtual clock. */
+/** A virtual clock: pass `clock.scheduler` as the engine's `scheduler`, then advance it. */
 export class VirtualClock {
+  /** The scheduler to give the engine (and anything else timed in the test). */
   readonly scheduler = new VirtualTimeScheduler();
 
+  /** The current virtual time, in ms. */
   now(): number {
     return this.scheduler.now();
   }
 
-  /** Runs everything due in the next `ms` virtual ms (including work scheduled meanwhile). */
+  /**
+   * Runs everything due in the next `ms` virtual ms, frame by frame: promise continuations are
+   * drained after each frame's actions (as the event loop runs microtasks between timers), so a
+   * `connect()` that resolves on a microtask is seen at the frame it resolved in.
+   */
   async advance(ms: number): Promise<void> {
     const target = this.scheduler.frame + ms;
     for (;;) {
       await drain();
       const next = this.scheduler.actions[0];
       if (!next || next.delay > target) break;
-      this.scheduler.maxFrames = target;
+      this.scheduler.maxFrames = next.delay;
       this.scheduler.flush();
     }
     this.scheduler.frame = Math.max(this.scheduler.frame, target);

@@ -3,8 +3,8 @@
  * generation's audio must start at its first sample (no splice), and the heard text must cover the
  * reply with no gap and at most one word said twice at each resume. Test-only.
  */
-import type { SegmentEvent, SpeechEvent } from '../../events.js';
-import type { TextRequest } from '../../provider.js';
+import type { SegmentEvent, SpeechEvent } from '../events.js';
+import type { TextRequest } from '../provider.js';
 import { synthSample } from './fake-provider.js';
 
 /** One stretch of heard audio: a generation's sends, and how many of their characters were heard. */
