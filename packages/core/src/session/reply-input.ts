@@ -70,6 +70,7 @@ export class ReplyInput {
   private lastDeltaAt = 0;
   private released = 0;
   private deadline: Subscription | undefined;
+  private deadlineAt = 0;
 
   constructor(
     private readonly options: ReplyInputOptions,
@@ -154,30 +155,42 @@ export class ReplyInput {
    * or when the input has been silent for `idleMs` (an LLM pausing for a tool call).
    */
   private armDeadline(): void {
-    this.deadline?.unsubscribe();
-    this.deadline = undefined;
     const pending = this.segmenter.firstPendingSpeakable();
     if (pending === undefined) {
       this.pendingOffset = undefined;
+      this.deadline?.unsubscribe();
+      this.deadline = undefined;
       return;
     }
-    const { scheduler, firstSegmentMs, idleMs } = this.options;
+    const { scheduler } = this.options;
     if (pending !== this.pendingOffset) {
       this.pendingOffset = pending;
       this.pendingAt = scheduler.now();
     }
-    const due = Math.min(
-      firstSegmentMs === false || this.released > 0 ? Number.POSITIVE_INFINITY : this.pendingAt + firstSegmentMs,
-      idleMs === false ? Number.POSITIVE_INFINITY : this.lastDeltaAt + idleMs,
-    );
+    const due = this.dueAt();
+    // One timer per wait, not one per delta: a timer that fires early re-arms itself for the rest.
+    if (this.deadline !== undefined && this.deadlineAt <= due) return;
+    this.deadline?.unsubscribe();
+    this.deadline = undefined;
     if (due === Number.POSITIVE_INFINITY) return;
+    this.deadlineAt = due;
     this.deadline = timer(scheduler, due - scheduler.now(), () => {
       this.deadline = undefined;
       if (this.over || this.turn !== undefined) return;
+      if (scheduler.now() < this.dueAt()) return this.armDeadline();
       const before = this.released;
       // Without a boundary to cut at yet, the next delta re-arms the deadline.
       if (this.release(() => this.segmenter.releaseNow()) && this.released > before) this.armDeadline();
     });
+  }
+
+  /** When the held text is due for release (first-segment or idle deadline, whichever is first). */
+  private dueAt(): number {
+    const { firstSegmentMs, idleMs } = this.options;
+    return Math.min(
+      firstSegmentMs === false || this.released > 0 ? Number.POSITIVE_INFINITY : this.pendingAt + firstSegmentMs,
+      idleMs === false ? Number.POSITIVE_INFINITY : this.lastDeltaAt + idleMs,
+    );
   }
 
   private release(run: () => Segment[]): boolean {
