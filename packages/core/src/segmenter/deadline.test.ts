@@ -46,6 +46,30 @@ describe('deadline release', () => {
     expect(fence.releaseNow()).toEqual([]);
   });
 
+  it('releases through a plain sentence end that waits for the next character', () => {
+    const s = createSegmenter({ granularity: 'sentence' });
+    expect(s.push('Hello world. ')).toEqual([]);
+    expect(s.releaseNow().map((x) => [x.text, x.reason])).toEqual([['Hello world. ', 'deadline']]);
+    expect(s.firstPendingSpeakable()).toBeUndefined();
+    const q = createSegmenter({ granularity: 'sentence' });
+    q.push('Are you sure?');
+    expect(q.releaseNow().map((x) => x.text)).toEqual(['Are you sure?']);
+  });
+
+  it('does not release through a period after a number, an abbreviation, a URL or an ellipsis', () => {
+    for (const [text, released] of [
+      ['Pi is 3.', 'Pi is '],
+      ['Ask Dr.', 'Ask '],
+      ['See www.example.', 'See '],
+      ['Go to https://example.', 'Go to '],
+      ['Well...', ''],
+    ] as const) {
+      const s = createSegmenter({ granularity: 'sentence' });
+      s.push(text);
+      expect(s.releaseNow().map((x) => x.text).join('')).toBe(released);
+    }
+  });
+
   it('returns nothing when there is no boundary yet', () => {
     const s = createSegmenter();
     s.push('Supercalifragilistic');

@@ -213,8 +213,8 @@ export abstract class PeriodRules extends MarkupScanner {
     if (token.charCodeAt(1) === 0x2e && /^(?:\p{L}\.)+\p{L}$/u.test(token)) return 'initial';
     // an unlisted abbreviation ("tsp.", "MwSt."): ends a sentence only before a capital
     if (looksAbbreviated(token)) return 'suffix';
-    // a long word ending in three consonants is a clipped compound before a number ("Hauptstr. 5")
-    if (token.length > 4 && /[bcdfghjklmnpqrstvwxzß]{3}$/i.test(token)) return 'numeric';
+    // a long capitalized word ending in three consonants is a clipped compound before a number ("Hauptstr. 5")
+    if (token.length > 6 && isCapital(first) && /^.[\p{Ll}]+$/u.test(token) && /[bcdfghjklmnpqrstvwxzß]{3}$/.test(token)) return 'numeric';
     // a short capitalized word before a number is a reference ("Abs. 1", "Kap. 3", "Vol. 2")
     if (token.length <= 4 && isCapital(first) && CASED_WORD.test(token) && token.slice(1) === token.slice(1).toLowerCase()) return 'numeric';
     return 'cut';

@@ -12,7 +12,7 @@
  * - `speakable.ts`: speakable text and its offset map; `segment.ts`: the released segment;
  * - `options.ts`: option validation.
  */
-import { FLAGS, WS } from './chars.js';
+import { CLOSER, FLAGS, TERM, WS, isWordChar } from './chars.js';
 import { BoundaryScanner } from './boundaries.js';
 import { resolveOptions } from './options.js';
 import type { Segment, Segmenter, SegmenterOptions } from './types.js';
@@ -36,9 +36,36 @@ class StreamingSegmenter extends BoundaryScanner implements Segmenter {
       let at = -1;
       if (this.lastClause > fc && fc >= 0) at = this.lastClause;
       else if (this.lastSpace > fc && fc >= 0) at = this.lastSpace;
-      if (at > 0 && at <= this.pos) this.cut(at, 'deadline');
+      // or the whole rest, when all that is left is a plain sentence end waiting for what follows
+      const whole = this.waitsOnPlainSentenceEnd();
+      if (whole) at = this.text.len;
+      if (at > 0 && (whole || at <= this.pos)) this.cut(at, 'deadline');
     }
     return this.policy.take();
+  }
+
+  /**
+   * True when the scanner waits at a sentence end that is all that is left ("Hello world." with
+   * nothing after it yet) and the word before it is a plain word: not a number, an abbreviation, an
+   * initial, a URL, an e-mail address or a file name, so releasing through it splits nothing.
+   */
+  private waitsOnPlainSentenceEnd(): boolean {
+    const t = this.text;
+    const p = this.pos;
+    if (this.inline > 0 || this.tagStart >= 0 || p >= t.len || !(FLAGS[t.unit(p)]! & TERM)) return false;
+    let k = p;
+    while (k < t.len && FLAGS[t.unit(k)]! & (TERM | CLOSER)) k++;
+    while (k < t.len && FLAGS[t.unit(k)]! & WS) k++;
+    if (k < t.len) return false;
+    const c = t.unit(p);
+    if (c !== 0x2e) return c !== 0x2026; // ! ? and the other scripts' marks; an ellipsis may go on
+    if (t.unit(p + 1) === 0x2e) return false;
+    let s = p;
+    while (s > 0 && isWordChar(t.codePointBefore(s))) s -= t.codePointBefore(s) > 0xffff ? 2 : 1;
+    const before = t.unit(s - 1);
+    if (s === p || !(s === 0 || FLAGS[before]! & WS || before === 0x22 || before === 0x28)) return false;
+    for (let i = s; i < p; i++) if (t.unit(i) >= 0x30 && t.unit(i) <= 0x39) return false;
+    return this.classifyPeriod(p) === 'cut';
   }
 
   firstPendingSpeakable(): number | undefined {
