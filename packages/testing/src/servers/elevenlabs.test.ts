@@ -113,6 +113,17 @@ describe('ElevenLabs test server (multi-stream-input)', () => {
     expect(c.frames.at(-1)).toMatchObject({ error: 'invalid_api_key' });
   });
 
+  it('sends a provider error in the middle of a generation, then closes (error fault with afterChunks)', async () => {
+    const s = await start({ faults: { error: { kind: 'server', afterChunks: 2 } } });
+    const c = await open(s, 'output_format=pcm_16000&auto_mode=true');
+    send(c, { text: ' ', context_id: 'e' });
+    send(c, { text: 'A generation cut by an error. ', context_id: 'e' });
+    expect((await c.closed).code).toBe(1011);
+    expect(c.frames.filter((f) => typeof f['audio'] === 'string')).toHaveLength(2);
+    expect(c.frames.at(-1)).toMatchObject({ error: 'internal_error', code: 1011 });
+    expect(s.generations[0]?.status).toBe('error');
+  });
+
   it('refuses bad query parameters and formats it cannot synthesize', async () => {
     const s = await start();
     await expect(open(s, 'output_format=pcm_12345')).rejects.toThrow('HTTP 400');

@@ -20,6 +20,7 @@
 import type http from 'node:http';
 import { BaseTestServer, type BaseServerOptions, type TestConnection, type UpgradeRejection } from '../base/server.js';
 import type { Generation, ReceivedMessage } from '../base/recorder.js';
+import type { ProviderErrorKind } from '../base/faults.js';
 import {
   DEFAULT_CHUNK_LENGTH_SCHEDULE,
   ElevenLabsClientMessage,
@@ -155,6 +156,11 @@ export class ElevenLabsTestServer extends BaseTestServer<ElevenLabsConnectionSta
     }
     const s = conn.state.query.inactivityTimeoutS;
     conn.ws.close(1008, `Have not received a new text input within the timeout of ${s} seconds. Streaming input terminated.`);
+  }
+
+  /** A provider error in the middle of a generation (the `error` fault with `afterChunks`): the error frame, then the close. */
+  protected override streamError(conn: Conn, kind: ProviderErrorKind, _gen: Generation): void {
+    this.fail(conn, errorPayload(kind));
   }
 
   private fail(conn: Conn, payload: ErrorPayload): void {
