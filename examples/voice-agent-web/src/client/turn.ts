@@ -3,6 +3,7 @@ import type { InterruptedMessage, WordMessage } from '@utter/web';
 
 /** A transcript bubble. */
 export class Turn {
+  private readonly el: HTMLElement;
   private readonly body: HTMLElement;
   private text = '';
   private heardEnd = 0;
@@ -18,6 +19,7 @@ export class Turn {
     this.body.className = 'body';
     el.append(label, this.body);
     parent.append(el);
+    this.el = el;
     el.scrollIntoView({ block: 'end' });
   }
 
@@ -59,6 +61,7 @@ export class Turn {
     note.dataset['spoken'] = event.spokenText;
     note.textContent = `Interrupted after ${(event.playedMs / 1000).toFixed(2)} s. Heard: “${event.spokenText.trim()}”`;
     this.body.append(note);
+    this.el.scrollIntoView({ block: 'end' });
   }
 
   private span(text: string, className: string): HTMLSpanElement {
@@ -69,6 +72,7 @@ export class Turn {
   }
 
   private render(): void {
+    this.el.scrollIntoView({ block: 'end' });
     const cur = this.current;
     if (!cur) {
       this.body.replaceChildren(this.span(this.text.slice(0, this.heardEnd), ''), this.span(this.text.slice(this.heardEnd), 'pending'));
