@@ -40,6 +40,8 @@ export interface ConnectionSlotOptions {
   readonly providers: readonly SpeechProvider[];
   readonly scheduler: SchedulerLike;
   readonly handshakeMs: number;
+  /** Longest wait for a slot of the per-key connection limiter. */
+  readonly slotWaitMs: number;
   readonly onLimit: 'queue' | 'fail';
 }
 
@@ -126,7 +128,7 @@ export class ConnectionSlot {
 
   private open(index: number, controller: AbortController): Promise<LiveConnection> {
     const provider = this.options.providers[index] as SpeechProvider;
-    const { handshakeMs, onLimit, scheduler } = this.options;
+    const { handshakeMs, slotWaitMs, onLimit, scheduler } = this.options;
     return new Promise<LiveConnection>((resolve, reject) => {
       let settled = false;
       let deadline: Subscription | undefined;
@@ -140,12 +142,17 @@ export class ConnectionSlot {
         reject(error);
       };
       controller.signal.addEventListener('abort', () => fail(new SpeechError('cancelled', 'Connecting was cancelled.', { provider: provider.name })), { once: true });
+      // Waiting for a slot of the per-key limiter is bounded too: limits never wedge.
+      deadline = timer(scheduler, slotWaitMs, () =>
+        fail(new SpeechError('rate-limit', `No connection slot for ${provider.name} within ${slotWaitMs} ms (concurrent connection limit of the key).`, { retryable: false, provider: provider.name })),
+      );
       limiterFor(provider)
         .acquireConnection(onLimit, controller.signal)
         .then(
           (granted) => {
             if (settled) return granted.release();
             lease = granted;
+            deadline?.unsubscribe();
             deadline = timer(scheduler, handshakeMs, () =>
               fail(new SpeechError('timeout', `Connecting to ${provider.name} took longer than ${handshakeMs} ms.`, { provider: provider.name })),
             );

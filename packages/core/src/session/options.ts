@@ -72,7 +72,7 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   timeouts: z
-    .strictObject({ handshakeMs: positiveMs.optional(), firstAudioMs: positiveMs.optional() })
+    .strictObject({ handshakeMs: positiveMs.optional(), firstAudioMs: positiveMs.optional(), slotWaitMs: positiveMs.optional() })
     .optional(),
   release: z
     .strictObject({ firstSegmentMs: z.union([z.number().finite().min(0), z.literal(false)]).optional(), idleMs: z.union([z.number().finite().min(0), z.literal(false)]).optional() })
@@ -98,6 +98,7 @@ export interface ResolvedOptions {
   readonly segmenter: SegmenterOptions | undefined;
   readonly handshakeMs: number;
   readonly firstAudioMs: number;
+  readonly slotWaitMs: number;
   readonly maxRetries: number;
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
@@ -141,6 +142,7 @@ export function resolveOptions(options: SpeechSessionOptions): ResolvedOptions {
     segmenter: o.segmenter as SegmenterOptions | undefined,
     handshakeMs: o.timeouts?.handshakeMs ?? 10_000,
     firstAudioMs: o.timeouts?.firstAudioMs ?? 10_000,
+    slotWaitMs: o.timeouts?.slotWaitMs ?? 30_000,
     maxRetries: o.retry?.maxRetries ?? 3,
     initialDelayMs,
     maxDelayMs,

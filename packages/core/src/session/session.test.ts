@@ -318,6 +318,20 @@ describe('limits', () => {
     expect(queued.events.at(-1)?.type).toBe('utterance-end');
   });
 
+  it('bounds the wait for a connection slot: a rate-limit error with the unspoken text, never a wedge', async () => {
+    const clock = new VirtualClock();
+    const mk = () => fakeProvider({ scheduler: clock.scheduler, limiterKey: 'k-wait', capabilities: { limits: { concurrentConnections: 1 } } });
+    const holder = createSpeechSession({ provider: mk(), scheduler: clock.scheduler, segmenter: SEG });
+    await holder.warmup();
+    const waiting = collect(speak('Hello there.', { provider: mk(), scheduler: clock.scheduler, segmenter: SEG, timeouts: { slotWaitMs: 5_000 } }));
+    await clock.advance(4_999);
+    expect(waiting.done()).toBe(false);
+    await clock.advance(1);
+    expect(SpeechError.is(waiting.error, 'rate-limit')).toBe(true);
+    expect((waiting.error as SpeechError).unspokenText).toBe('Hello there.');
+    await holder.close();
+  });
+
   it('spaces requests by the per-key requests-per-minute limit', async () => {
     const clock = new VirtualClock();
     const provider = fakeProvider({ scheduler: clock.scheduler, limiterKey: 'k-rpm', capabilities: { limits: { requestsPerMinute: 2 } } });

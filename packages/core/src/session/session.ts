@@ -47,7 +47,7 @@ export class Session implements SpeechSession, ReplyHost {
     this.maxChars = limits.length > 0 ? Math.min(...limits) : undefined;
     this.metrics$ = this.metricsSubject.asObservable();
     this.slot = new ConnectionSlot(
-      { providers: this.providers, scheduler: this.scheduler, handshakeMs: this.options.handshakeMs, onLimit: this.options.onLimit },
+      { providers: this.providers, scheduler: this.scheduler, handshakeMs: this.options.handshakeMs, slotWaitMs: this.options.slotWaitMs, onLimit: this.options.onLimit },
       {
         event: (conn, event) => {
           const id = 'utteranceId' in event ? event.utteranceId : undefined;

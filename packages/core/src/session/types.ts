@@ -19,6 +19,11 @@ export interface SessionTimeouts {
   readonly handshakeMs?: number;
   /** No audio this long after sending text is a `timeout` failure (then a retry). Default 10 000. */
   readonly firstAudioMs?: number;
+  /**
+   * Longest wait for a connection slot when the in-process per-key limiter is full (`onLimit:
+   * 'queue'`): then the reply fails with a `rate-limit` error carrying the unspoken text. Default 30 000.
+   */
+  readonly slotWaitMs?: number;
 }
 
 /**
