@@ -267,7 +267,12 @@ interface ScenarioResult {
 async function scenario(makeRig: (taps: Taps) => Promise<Rig>, sessions: number, replies: number, intervalMs?: number): Promise<ScenarioResult> {
   const taps = newTaps();
   const rig = await makeRig(taps);
-  const list = Array.from({ length: sessions }, () => createSpeechSession({ provider: rig.provider, segmenter: { granularity: 'sentence' } }));
+  const list = Array.from({ length: sessions }, () => createSpeechSession({
+      provider: rig.provider,
+      segmenter: { granularity: 'sentence' },
+      // Releases are timed from a push; the time-based release deadlines (their own timers) are off.
+      release: { firstSegmentMs: false, idleMs: false },
+    }));
   await Promise.all(list.map((s) => s.warmup()));
   const sockets = rig.connections?.();
   const firstAudio = new Map<string, number>();
