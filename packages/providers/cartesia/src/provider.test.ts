@@ -12,7 +12,7 @@ import {
   type CartesiaServerOptions,
   type CartesiaTestServer,
 } from '@utter/testing';
-import { apiKeyEnv, cartesia, type CartesiaConnection, type CartesiaOptions } from './index.js';
+import { apiKeyEnv, cartesia, cartesiaClientMessageSchema, type CartesiaConnection, type CartesiaOptions } from './index.js';
 
 const servers: CartesiaTestServer[] = [];
 async function server(options: CartesiaServerOptions = {}): Promise<CartesiaTestServer> {
@@ -55,6 +55,7 @@ describe('cartesia adapter against the Cartesia test server', () => {
     expect(wire.filter((m) => typeof m['transcript'] === 'string' && m['transcript'] !== '').every((m) => m['continue'] === true)).toBe(true);
     expect(wire.filter((m) => m['flush'] === true)).toHaveLength(3);
     expect(wire.at(-1)).toMatchObject({ context_id: 'u1', transcript: '', continue: false });
+    for (const m of wire) expect(cartesiaClientMessageSchema.safeParse(m).success, JSON.stringify(m)).toBe(true);
     expect(wire[0]).toMatchObject({ model_id: 'sonic-3', language: 'en', add_timestamps: true, max_buffer_delay_ms: 0, output_format: { container: 'raw', encoding: 'pcm_s16le', sample_rate: 24_000 } });
     expect(s.upgrades[0]?.headers['x-api-key']).toBe(s.apiKey);
     expect(s.upgrades[0]?.headers['cartesia-version']).toBe('2026-03-01');
@@ -253,6 +254,7 @@ describe('cartesia adapter against the Cartesia test server', () => {
     await log.until(isDone('new'));
     await s.waitFor(() => s.generations[0]?.status !== 'streaming');
     expect(sent(s)).toContainEqual({ context_id: 'old', cancel: true });
+    expect(cartesiaClientMessageSchema.safeParse({ context_id: 'old', cancel: true }).success).toBe(true);
     expect(s.generations[0]?.samplesSent).toBeGreaterThan(chunksAtCancel); // the server sent late chunks
     expect(log.events.slice(cut).filter((e) => 'utteranceId' in e && e.utteranceId === 'old')).toEqual([]);
     const heard = checkHeard(log.audio('new'), 'Next.', s.generations, { sampleRate: 24_000 });
