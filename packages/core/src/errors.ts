@@ -50,7 +50,7 @@ export function registerSecret(secret: string | undefined | null): void {
 /** Names of parameters and fields that hold credentials. */
 const SECRET_NAME = String.raw`(?:api[-_]?key|x[-_]api[-_]key|key|token|access[-_]token|auth|authorization|secret|password)`;
 /** `name=value` anywhere (query, form body, log text), not only after `?` or `&`. */
-const ASSIGNED_SECRET = new RegExp(String.raw`(?<![A-Za-z0-9_-])(${SECRET_NAME}=)[^&#\s"',;]+`, 'gi');
+const ASSIGNED_SECRET = new RegExp(String.raw`(^|[^A-Za-z0-9_-])(${SECRET_NAME}=)[^&#\s"',;]+`, 'gi'); // no lookbehind: older Safari
 /** `"name": "value"` in JSON (a body that echoes the request). */
 const JSON_SECRET = new RegExp(String.raw`("${SECRET_NAME}"\s*:\s*")(?:[^"\\]|\\.)*(")`, 'gi');
 /** `Bearer value` (an echoed Authorization header). */
@@ -65,7 +65,7 @@ export function redact(text: string): string {
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   }
-  return out.replace(ASSIGNED_SECRET, '$1[redacted]').replace(JSON_SECRET, '$1[redacted]$2').replace(SCHEME_SECRET, '$1 [redacted]');
+  return out.replace(ASSIGNED_SECRET, '$1$2[redacted]').replace(JSON_SECRET, '$1[redacted]$2').replace(SCHEME_SECRET, '$1 [redacted]');
 }
 
 /**
