@@ -20,7 +20,7 @@ export interface SpeechPlayerOptions {
   readonly reportIntervalMs?: number;
   /** Output gain, 0..1 or more. Default 1. */
   readonly volume?: number;
-  /** Keep a record of every chunk played (for tests and diagnostics, see {@link SpeechPlayer.stats}). Default false. */
+  /** Keep a record of the chunks played (the last 10 000 to 20 000; for tests and diagnostics, see {@link SpeechPlayer.stats}). Default false. */
   readonly record?: boolean;
   /** Load the worklet from this URL instead of a Blob URL of its inlined source (for strict CSPs). */
   readonly workletUrl?: string;

@@ -231,6 +231,7 @@ function processorMain(name: string): void {
             if (this.record) {
               chunk.record = { utt: chunk.utt, seg: chunk.seg, offsetMs: chunk.offsetMs, durMs: chunk.durMs, frames: chunk.data.length, arrivalFrame: chunk.arrivalFrame, startFrame: currentFrame + i, endFrame: undefined };
               this.records.push(chunk.record);
+              if (this.records.length > 20_000) this.records.splice(0, 10_000); // bounded memory in long sessions
             }
           }
           const take = Math.min(n - i, chunk.data.length - chunk.pos);
