@@ -60,6 +60,18 @@ describe('reply input', () => {
     expect(got).toHaveLength(count);
   });
 
+  it('speaks a finished sentence when the LLM pauses after it', async () => {
+    const clock = new VirtualClock();
+    const { input, got } = open(clock, { firstSegmentMs: false });
+    const tokens = new Subject<string>();
+    input.start(tokens);
+    tokens.next('Let me check that for you. ');
+    await clock.advance(399);
+    expect(got).toHaveLength(0); // the boundary waits for the next character ('. . .' or a lower-case word)
+    await clock.advance(1);
+    expect(got.map((s) => s.text)).toEqual(['Let me check that for you. ']);
+  });
+
   it('hands out a huge delta a slice per scheduler turn', async () => {
     const clock = new VirtualClock();
     const { input, got, state } = open(clock);
