@@ -166,6 +166,30 @@ describe('speech player in the browser', () => {
     expect(played.at(-1)).toBeGreaterThan(1740);
   });
 
+  it('waits for the pre-roll before the first sample when audio trickles in (no crackle on the first reply)', async () => {
+    const events = new Subject<SpeechEvent>();
+    const outcome = relay(events);
+    events.next({ type: 'segment', utteranceId: 'r0', segmentId: 0, text: 'Hi. ', start: 0, end: 4, speakable: 'Hi.', reason: 'sentence' });
+    let offsetMs = 0;
+    for (const ms of [20, 30, 40]) {
+      const n = (ms * RATE) / 1000;
+      events.next({ type: 'audio', utteranceId: 'r0', segmentId: 0, pcm: new Int16Array(n).fill(1000), sampleRate: RATE, offsetMs });
+      offsetMs += ms;
+    }
+    await until(async () => (await stats()).chunks.some((c) => c.utt === 'r0'), 'playback to start');
+    events.next({ type: 'segment-end', utteranceId: 'r0', segmentId: 0, audioMs: offsetMs });
+    events.next({ type: 'utterance-end', utteranceId: 'r0', text: 'Hi. ', metrics: metrics(offsetMs) });
+    await until(async () => (await seen()).ended.length === 1, 'the reply to play out');
+    events.complete();
+    await outcome;
+    const chunks = (await stats()).chunks.filter((c) => c.utt === 'r0');
+    expect(chunks).toHaveLength(3);
+    // 20 + 30 ms is below the 60 ms pre-roll: nothing played before the third chunk was in.
+    expect((chunks[0] as ChunkRecord).startFrame).toBeGreaterThanOrEqual((chunks[2] as ChunkRecord).arrivalFrame);
+    expect((chunks[1] as ChunkRecord).startFrame).toBe((chunks[0] as ChunkRecord).endFrame);
+    expect((chunks[2] as ChunkRecord).startFrame).toBe((chunks[1] as ChunkRecord).endFrame);
+  });
+
   it('stop cuts within 50 ms, returns the exact position, the server reports it before interrupting, late frames are dropped', async () => {
     const reply = script('r2', [900, 900, 900, 900]);
     const events = new Subject<SpeechEvent>();
