@@ -14,8 +14,18 @@ import { findWord, type SegmentState } from './segment-state.js';
 import { estimateMs, type SpokenContext } from './spoken.js';
 import { msOf, samplesOf } from './time.js';
 
-/** Speaking rate assumed before any audio was measured (characters per second). */
+/** Speaking rate assumed before any audio was measured (characters per second; neural voices speak 14-17). */
 const DEFAULT_CHARS_PER_SECOND = 15;
+
+/**
+ * A provider's speaking rate as measured so far: characters and milliseconds of audio of segments
+ * spoken whole. Shared by the replies of a session, so later replies estimate with what earlier ones
+ * measured. @internal
+ */
+export interface SpeakingRate {
+  chars: number;
+  ms: number;
+}
 
 /** What the assembler needs from its reply. @internal */
 export interface AssemblerHost {
@@ -28,6 +38,8 @@ export interface AssemblerHost {
   acks(): boolean;
   /** Whether the current provider reports word timings. */
   wordTimestamps(): boolean;
+  /** The current provider's speaking rate, as measured so far in the session. */
+  speakingRate(): SpeakingRate;
   now(): number;
 }
 
@@ -42,14 +54,13 @@ export class Assembler {
   generationStart = 0;
   firstAudioAt: number | undefined;
   lastAudioAt: number | undefined;
-  private learnedChars = 0;
-  private learnedMs = 0;
 
   constructor(private readonly host: AssemblerHost) {}
 
   /** The accounting context: rate, learned speaking rate, word timings. */
   spokenContext(): SpokenContext {
-    const charsPerSecond = this.learnedChars > 0 && this.learnedMs > 200 ? (this.learnedChars * 1000) / this.learnedMs : DEFAULT_CHARS_PER_SECOND;
+    const learned = this.host.speakingRate();
+    const charsPerSecond = learned.chars > 0 && learned.ms > 200 ? (learned.chars * 1000) / learned.ms : DEFAULT_CHARS_PER_SECOND;
     return { rate: this.host.rate, charsPerSecond, wordTimestamps: this.host.wordTimestamps() };
   }
 
@@ -265,8 +276,9 @@ export class Assembler {
     const chars = seg.segment.speakable.length;
     const ms = msOf(seg.emitted, this.host.rate);
     if (chars > 0 && ms > 0) {
-      this.learnedChars += chars;
-      this.learnedMs += ms;
+      const learned = this.host.speakingRate();
+      learned.chars += chars;
+      learned.ms += ms;
     }
   }
 }

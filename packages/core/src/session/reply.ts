@@ -12,7 +12,7 @@ import { resample } from '../audio/index.js';
 import { SpeechError } from '../errors.js';
 import type { SpeechEvent, UtteranceMetrics } from '../events.js';
 import type { ConnectionEvent, SpeechProvider } from '../provider.js';
-import { Assembler } from './assembler.js';
+import { Assembler, type SpeakingRate } from './assembler.js';
 import type { ConnectionSlot, LiveConnection } from './connections.js';
 import { Dispatcher } from './dispatcher.js';
 import { replyMetrics } from './metrics.js';
@@ -46,6 +46,8 @@ export interface ReplyHost {
   readonly slot: ConnectionSlot;
   /** The smallest `maxCharsPerRequest` of the providers. */
   readonly maxChars: number | undefined;
+  /** Provider `index`'s speaking rate as measured so far in the session (updated by the replies). */
+  speakingRate(index: number): SpeakingRate;
   /** The reply is over (any outcome); `report` is undefined for a reply that never started. */
   replyDone(reply: Reply, report: UtteranceReport | undefined): void;
 }
@@ -83,6 +85,7 @@ export class Reply {
       emit: (event) => this.emit(event),
       acks: () => this.provider.capabilities.segmentAcks,
       wordTimestamps: () => this.provider.capabilities.wordTimestamps,
+      speakingRate: () => host.speakingRate(this.providerIndex),
       now: () => host.scheduler.now(),
     });
     this.dispatcher = new Dispatcher(

@@ -9,6 +9,7 @@ import { Observable, Subject, type SchedulerLike } from 'rxjs';
 import { SpeechError } from '../errors.js';
 import type { SpeechEvent } from '../events.js';
 import type { SpeechProvider } from '../provider.js';
+import type { SpeakingRate } from './assembler.js';
 import { ConnectionSlot } from './connections.js';
 import { fallbackProviders } from './fallback.js';
 import { isSpeechInput } from './input.js';
@@ -36,6 +37,7 @@ export class Session implements SpeechSession, ReplyHost {
   /** Every reply whose last event is not yet delivered, in `say()` order; the first is the front. */
   private readonly order: Reply[] = [];
   private closed = false;
+  private readonly rates = new Map<number, SpeakingRate>();
 
   constructor(options: SpeechSessionOptions) {
     this.options = resolveOptions(options);
@@ -98,6 +100,16 @@ export class Session implements SpeechSession, ReplyHost {
         reply.cancel();
       };
     });
+  }
+
+  /** {@inheritDoc ReplyHost.speakingRate} */
+  speakingRate(index: number): SpeakingRate {
+    let rate = this.rates.get(index);
+    if (!rate) {
+      rate = { chars: 0, ms: 0 };
+      this.rates.set(index, rate);
+    }
+    return rate;
   }
 
   /** {@inheritDoc SpeechSession.interrupt} */

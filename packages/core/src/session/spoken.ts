@@ -12,8 +12,8 @@ import { msOf, samplesOf } from './time.js';
 import { wordBoundaryBefore, type SegmentState, type SpokenPiece } from './segment-state.js';
 
 /** An estimated position is moved back by this many characters plus this share of it. */
-const ESTIMATE_MARGIN_CHARS = 2;
-const ESTIMATE_MARGIN_SHARE = 0.06;
+const ESTIMATE_MARGIN_CHARS = 1;
+const ESTIMATE_MARGIN_SHARE = 0.02;
 
 /** What the accounting needs to know besides the segments. @internal */
 export interface SpokenContext {

@@ -11,9 +11,6 @@ runConformanceSuite({
   createServer: (faults) => createMunsitServer({ faults }),
   createProvider: (server, apiKey) => munsit({ apiKey, baseUrl: server.baseUrl, transport: 'websocket' }),
   apiKeyEnv,
-  // The session engine at commit 9caeb4c splices after a drop or a server error mid-word (it skips the
-  // samples already played of the re-rendered segment): remove this line once the engine resumes at a word.
-  knownFailures: ['drop-recover-no-splice', 'error-recover-no-splice'],
 });
 
 // The socket answers connectionInitialized and then stays silent (what a probe observed on the live

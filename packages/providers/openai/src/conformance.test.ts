@@ -11,19 +11,12 @@ import { runConformanceSuite } from '@utter/testing/conformance';
 import { createOpenAiServer } from '@utter/testing';
 import { apiKeyEnv, openai } from './index.js';
 
-// Known failures, not adapter bugs: the session engine of 5246746 resumes a failed segment at a word
-// with a cautious margin, so the listener hears the cut word (sometimes the word before it) twice, as
-// the design allows; `drop-after-chunks-recovers` and `never-ends` still require audio exactly as long
-// as the text (+ rounding). The seed adapters fail them the same way (Uplift AI: 19 360 > 19 325 ms and
-// 2 500 > 2 103 ms). Remove these lists once those checks allow the one repeated word.
-const REPEATED_CUT_WORD: readonly ('drop-after-chunks-recovers' | 'never-ends')[] = ['drop-after-chunks-recovers', 'never-ends'];
 
 runConformanceSuite({
   name: 'openai (audio, one request at a time)',
   createServer: (faults) => createOpenAiServer({ faults }),
   createProvider: (server, apiKey) => openai({ apiKey, baseUrl: server.baseUrl, streamFormat: 'audio', maxConcurrentRequests: 1 }),
   apiKeyEnv,
-  knownFailures: REPEATED_CUT_WORD,
 });
 
 runConformanceSuite({
@@ -38,5 +31,4 @@ runConformanceSuite({
   //   connections the first one never carries that many chunks, so the fault never fires.
   // All five run in the one-request-at-a-time run above; provider.test.ts covers pipelined recovery.
   exclude: ['many-replies', 'upgrade-401', 'drop-after-chunks-recovers', 'drop-recover-no-splice', 'error-recover-no-splice'],
-  knownFailures: ['never-ends'],
 });
