@@ -186,7 +186,7 @@ describe('elevenlabs multi-stream-input against the ElevenLabs test server', () 
     const closed = (await log.until((e) => e.type === 'closed')) as { error?: SpeechError };
     expect(closed.error?.code).toBe('connection');
     expect(closed.error?.retryable).toBe(true);
-    expect(closed.error?.message).toMatch(/did not confirm \(isFinal\) a closed context within 2000 ms/);
+    expect(closed.error?.message).toMatch(/sent nothing and did not confirm \(isFinal\) a closed context within 2000 ms/);
   });
 
   it('a reply with no text opens no context', async () => {

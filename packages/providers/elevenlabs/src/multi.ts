@@ -9,8 +9,8 @@
  * ElevenLabs counts a context until its `isFinal`, not until `close_context` was sent, and closes the
  * socket (1008) when a sixth one opens. So a context is opened on the wire only while fewer than
  * `maxContexts` are open there; a new reply beyond that waits (its messages held) until an `isFinal` frees a
- * slot — never an error. A wait longer than `contextReleaseTimeoutMs` fails the connection (retryable): the
- * session reconnects, which frees every slot.
+ * slot — never an error. A wait with no output from ElevenLabs for `contextReleaseTimeoutMs` fails the
+ * connection (retryable): the session reconnects, which frees every slot.
  */
 import type { Subscription } from 'rxjs';
 import { SpeechError, type ConnectionContext, type ConnectionHandlers } from '@utter/core/provider';
@@ -62,7 +62,7 @@ export function multiContextHandlers(ctx: ConnectionContext<ResolvedElevenLabsOp
     releaseTimer = o.scheduler.schedule(() => {
       releaseTimer = undefined;
       ctx.fail(
-        new SpeechError('connection', `ElevenLabs did not confirm (isFinal) a closed context within ${o.contextReleaseTimeoutMs} ms while ${waiting.length} repl${waiting.length === 1 ? 'y waits' : 'ies wait'} for one of its ${o.maxContexts} contexts; reconnecting.`, {
+        new SpeechError('connection', `ElevenLabs sent nothing and did not confirm (isFinal) a closed context within ${o.contextReleaseTimeoutMs} ms while ${waiting.length} repl${waiting.length === 1 ? 'y waits' : 'ies wait'} for one of its ${o.maxContexts} contexts; reconnecting.`, {
           provider: 'elevenlabs',
         }),
       );
@@ -130,6 +130,8 @@ export function multiContextHandlers(ctx: ConnectionContext<ResolvedElevenLabsOp
       if (msg.kind === 'error') return ctx.fail(errorFromMessage(msg)); // the socket closes after an error
       const c = target(msg.contextId);
       if (c === undefined || c === 'ignore') return;
+      // The server is working through its contexts: a reply waiting for a slot waits on progress, not on a hang.
+      if (waiting.length > 0 && !msg.isFinal) armReleaseTimer();
       if (!c.cancelled) {
         const { words, pcm } = c.output.push(msg.audio, msg.alignment);
         emitWords(c, words);

@@ -105,8 +105,8 @@ export interface ElevenLabsOptions {
   /** Contexts this adapter keeps open on one socket, 1..5 (multi mode). Default 5. */
   readonly maxContexts?: number;
   /**
-   * Longest wait, in ms, for ElevenLabs to confirm (`isFinal`) a closed context while a new reply needs its
-   * slot; after that the connection fails (retryable) and the session reconnects. Default 5 000.
+   * Longest time, in ms, a reply waits for a context slot while ElevenLabs sends nothing (no audio, no
+   * `isFinal`); after that the connection fails (retryable) and the session reconnects. Default 5 000.
    */
   readonly contextReleaseTimeoutMs?: number;
   /** Scheduler of the adapter's own timer (`contextReleaseTimeoutMs`), for virtual time in tests. */

@@ -1,7 +1,8 @@
 /** The adapter inside utter's session engine (`speak`, sessions, `fallback`) against the ElevenLabs test server. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSpeechSession, fallback, speak, SpeechError, type SpeechEvent, type SpeechSessionOptions } from '@utter/core';
-import { checkHeard, createElevenLabsServer, runSpeech, eventually, type ElevenLabsServerOptions, type ElevenLabsTestServer } from '@utter/testing';
+import type { Observable } from 'rxjs';
+import { checkHeard, createElevenLabsServer, type ElevenLabsServerOptions, type ElevenLabsTestServer } from '@utter/testing';
 import { elevenlabs, type ElevenLabsOptions } from './index.js';
 
 const servers: ElevenLabsTestServer[] = [];
@@ -18,9 +19,41 @@ const provider = (s: ElevenLabsTestServer, o: ElevenLabsOptions = {}) =>
 const fast: Omit<SpeechSessionOptions, 'provider'> = { timeouts: { handshakeMs: 300, firstAudioMs: 600 }, retry: { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 10 } };
 const TEXT = 'The weather today is sunny. Tomorrow brings rain, and the weekend looks cold.';
 
-function run(source: ReturnType<typeof speak>): Promise<{ events: SpeechEvent[]; error: unknown }> {
-  const r = runSpeech(source);
-  return eventually(() => r.state.done, 200_000).then(() => ({ events: r.events, error: r.state.error }));
+/** A subscribed speech stream: its events, its error, and promises for its end and its first audio (no polling). */
+interface Recorded {
+  readonly events: SpeechEvent[];
+  readonly state: { error: unknown };
+  readonly done: Promise<void>;
+  readonly firstAudio: Promise<void>;
+}
+function record(source: Observable<SpeechEvent>): Recorded {
+  const events: SpeechEvent[] = [];
+  const state = { error: undefined as unknown };
+  let end = (): void => undefined;
+  let audio = (): void => undefined;
+  const done = new Promise<void>((resolve) => (end = resolve));
+  const firstAudio = new Promise<void>((resolve) => (audio = resolve));
+  source.subscribe({
+    next: (e) => {
+      events.push(e);
+      if (e.type === 'audio') audio();
+    },
+    error: (e: unknown) => {
+      state.error = e;
+      end();
+      audio();
+    },
+    complete: () => {
+      end();
+      audio();
+    },
+  });
+  return { events, state, done, firstAudio };
+}
+async function run(source: Observable<SpeechEvent>): Promise<{ events: SpeechEvent[]; error: unknown }> {
+  const r = record(source);
+  await r.done;
+  return { events: r.events, error: r.state.error };
 }
 const audioOf = (events: readonly SpeechEvent[]) => events.flatMap((e) => (e.type === 'audio' ? [e.pcm] : []));
 
@@ -77,15 +110,15 @@ describe('elevenlabs in the session engine', () => {
     const session = createSpeechSession({ provider: provider(s), ...fast });
     try {
       for (let i = 0; i < 8; i++) {
-        const r = runSpeech(session.say(`Reply number ${i} is a long one that the user keeps cutting off.`));
-        await eventually(() => r.events.some((e) => e.type === 'audio') || r.state.done, 200_000);
+        const r = record(session.say(`Reply number ${i} is a long one that the user keeps cutting off.`));
+        await r.firstAudio;
         session.interrupt();
-        await eventually(() => r.state.done, 200_000);
+        await r.done;
         expect(r.events.at(-1)?.type).toBe('interrupted');
       }
       const last = 'Finally, an answer nobody interrupts.';
-      const r = runSpeech(session.say(last));
-      await eventually(() => r.state.done, 200_000);
+      const r = record(session.say(last));
+      await r.done;
       expect(r.state.error).toBeUndefined();
       expect(checkHeard(audioOf(r.events), last, s.generations, { sampleRate: 24_000 }).heardText).toBe(last);
     } finally {
@@ -100,8 +133,8 @@ describe('elevenlabs in the session engine', () => {
     const session = createSpeechSession({ provider: provider(s), ...fast });
     try {
       const texts = Array.from({ length: 7 }, (_, i) => `Reply ${'abcdefg'[i]} speaks its own words.`);
-      const runs = texts.map((t) => runSpeech(session.say(t)));
-      await eventually(() => runs.every((r) => r.state.done), 400_000);
+      const runs = texts.map((t) => record(session.say(t)));
+      await Promise.all(runs.map((r) => r.done));
       runs.forEach((r, i) => {
         expect(r.state.error).toBeUndefined();
         expect(checkHeard(audioOf(r.events), texts[i] ?? '', s.generations, { sampleRate: 24_000 }).heardText).toBe(texts[i]);
@@ -129,11 +162,11 @@ describe('elevenlabs in the session engine', () => {
     const s = await server({ faults: { idleCloseMs: 50 } });
     const session = createSpeechSession({ provider: provider(s), ...fast });
     try {
-      const first = runSpeech(session.say('Before the idle close.'));
-      await eventually(() => first.state.done, 200_000);
+      const first = record(session.say('Before the idle close.'));
+      await first.done;
       await s.waitFor(() => s.openConnections === 0);
-      const again = runSpeech(session.say('After it.'));
-      await eventually(() => again.state.done, 200_000);
+      const again = record(session.say('After it.'));
+      await again.done;
       expect(again.state.error).toBeUndefined();
       expect(checkHeard(audioOf(again.events), 'After it.', s.generations, { sampleRate: 24_000 }).heardText).toBe('After it.');
     } finally {
