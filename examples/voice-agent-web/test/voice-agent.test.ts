@@ -148,8 +148,15 @@ describe('voice agent in the browser', () => {
     const text = p.segments.filter((x) => x.utteranceId === stop.utteranceId).map((x) => x.text).join('');
     expect(text.startsWith(interrupted.spokenText)).toBe(true);
     const words = p.words.filter((w) => w.utteranceId === stop.utteranceId && w.start !== undefined && w.end !== undefined);
-    const heardEnd = wordBoundaryBefore(text, Math.max(...words.filter((w) => w.endMs <= stop.playedMs).map((w) => w.end as number)));
-    const firstUnheard = Math.min(...words.filter((w) => w.startMs > stop.playedMs).map((w) => w.start as number));
+    // A segment played to its end (the next one's audio started) is heard whole, punctuation included.
+    const played = p.segments
+      .filter((x) => x.utteranceId === stop.utteranceId)
+      .filter((x) => chunks.some((c) => c.seg === x.segmentId + 1 && c.offsetMs <= stop.playedMs));
+    const segmentEnds = played.map((x) => x.start + x.text.trimEnd().length);
+    const heardEnd = wordBoundaryBefore(text, Math.max(...segmentEnds, ...words.filter((w) => w.endMs <= stop.playedMs).map((w) => w.end as number)));
+    const firstUnheard = Math.min(
+      ...words.filter((w) => w.startMs > stop.playedMs && !played.some((x) => x.segmentId === w.segmentId)).map((w) => w.start as number),
+    );
     expect(heardEnd).toBeGreaterThan(0);
     expect(interrupted.spokenEnd).toBeGreaterThanOrEqual(heardEnd);
     expect(interrupted.spokenEnd).toBeLessThanOrEqual(firstUnheard);
