@@ -4,7 +4,7 @@
 //     under moduleResolution nodenext, node16 and bundler;
 //   - runs the tour and loads every entry point as ESM and as CommonJS (where the package
 //     claims `require`), on this Node and on every other Node given with --node <path>;
-//   - runs @arethetypeswrong/cli on every tarball.
+//   - runs @arethetypeswrong/cli's checks on every tarball (attw.mjs).
 // Needs the builds (`pnpm build`). Prints `pack-tour: N passed, N failed`; exits 1 on any failure.
 //
 //   node .ci/pack-tour.mjs [--node /path/to/node22] [--keep]
@@ -200,17 +200,13 @@ for (const node of nodes) {
 }
 
 // ------------------------------------------------------------------ @arethetypeswrong/cli
-const attw = join(app, 'node_modules/@arethetypeswrong/cli/dist/index.js');
-for (const entry of installable) {
-  const exportsMap = entry.manifest.exports ?? {};
-  // ESM-only subpaths (a browser package, the vitest-only conformance suite) resolve to ESM from CJS on purpose.
-  const esmOnly = Object.entries(exportsMap).some(([s, t]) => s !== './package.json' && typeof t === 'object' && !('require' in t));
-  // (Their CJS loading is covered by entries.cjs, which requires every subpath that claims `require`.)
-  const attwArgs = [attw, entry.tarball, '--profile', 'node16', '--format', 'ascii', ...(esmOnly ? ['--ignore-rules', 'cjs-resolves-to-esm', 'no-resolution'] : [])];
-  const result = run(process.execPath, attwArgs, { cwd: app });
-  if (result.status === 0) ok(`attw ${entry.pkg.name}${esmOnly ? ' (ESM-only subpaths allowed)' : ''}`);
-  else fail(`attw ${entry.pkg.name}:\n${output(result)}`);
+// Its checks (profile node16), through its core library in one process (attw.mjs): TypeScript loads once.
+const attw = run(process.execPath, [join(root, '.ci/attw.mjs'), ...installable.map((entry) => entry.tarball)], { cwd: app });
+for (const line of `${attw.stdout}`.split('\n')) {
+  if (line.startsWith('  ok ')) ok(line.slice(5));
+  else if (line.startsWith('  FAIL ')) fail(line.slice(7));
 }
+if (attw.status !== 0 && !`${attw.stdout}`.includes('  FAIL ')) fail(`attw did not run:\n${output(attw)}`);
 finish();
 
 function finish() {
