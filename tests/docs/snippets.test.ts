@@ -62,7 +62,7 @@ const where = (snippet: Snippet): string => `${snippet.file}:${snippet.line}`;
 
 /**
  * Pages being rewritten by their owners, whose snippets do not compile yet: skipped with the reason,
- * by name. Remove an entry as soon as its page is fixed (`cd tests/docs && pnpm test` shows which).
+ * by name. Remove an entry as soon as its page is fixed (`pnpm test:docs` shows which).
  */
 const PENDING: Readonly<Record<string, string>> = {
   'docs/segmenter.md': 'being rewritten with the segmenter; three fragments lack their imports (createSegmenter, segmentText, CutReason)',
