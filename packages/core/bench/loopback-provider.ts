@@ -17,7 +17,8 @@ import { performance } from 'node:perf_hooks';
 import { Subject } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { SpeechError, bytesToPcm16, connectWebSocket, pcm16ToBytes } from '../src/index.js';
+import { SpeechError, bytesToPcm16, pcm16ToBytes } from '../src/index.js';
+import { connectWebSocket } from '../src/kit.js';
 import type { ConnectionEvent, SpeechConnection, SpeechProvider } from '../src/index.js';
 
 /** Sample rate of the loopback audio. */

@@ -27,8 +27,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Subject } from 'rxjs';
-import { connectWebSocket, createSpeechSession } from '../src/index.js';
-import type { ConnectionEvent, SpeechConnection, SpeechProvider, SpeechSession, WebSocketConnection } from '../src/index.js';
+import { createSpeechSession } from '../src/index.js';
+import type { ConnectionEvent, SpeechConnection, SpeechProvider, SpeechSession } from '../src/index.js';
+import { connectWebSocket, type WebSocketConnection } from '../src/kit.js';
 import { releaseProbe } from '../src/session/reply-input.js';
 import { loopbackProvider, startLoopbackServer } from './loopback-provider.js';
 

@@ -8,6 +8,6 @@
 export * from './provider.js';
 export * from './provider-kit/index.js';
 export * from './transport/index.js';
-export { SpeechError, registerSecret, redact, redactUrl, isAbortError } from './errors.js';
+export { SpeechError, registerSecret, redact, redactAndTruncate, redactUrl, isAbortError } from './errors.js';
 export type { SpeechErrorCode, SpeechErrorOptions } from './errors.js';
 export * from './audio/index.js';

@@ -3,7 +3,8 @@
  * header `x-api-key` and `streaming: true`; the answer is raw PCM16 with
  * `Content-Type: audio/raw;codec=pcm16;rate=24000;channels=1`.
  */
-import { SpeechError, redactAndTruncate } from '@utter/core';
+import { SpeechError } from '@utter/core';
+import { redactAndTruncate } from '@utter/core/provider';
 import {
   codeForHttpStatus,
   httpErrorBodySchema,

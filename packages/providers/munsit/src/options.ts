@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import type { SchedulerLike } from 'rxjs';
-import { apiKeyOption, originSchema, withOrigin } from '@utter/core';
+import { apiKeyOption, originSchema, withOrigin } from '@utter/core/provider';
 import { MUNSIT_OUTPUT_FORMATS, type MunsitOutputFormat } from './protocol.js';
 
 /** The environment variable the API key is read from when `apiKey` is not given. */

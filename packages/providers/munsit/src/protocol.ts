@@ -5,7 +5,8 @@
  * docs/providers/munsit.md for what is verified and what is assumed.
  */
 import { z } from 'zod';
-import { SpeechError, decodeJsonFrame, type SpeechErrorCode } from '@utter/core';
+import { SpeechError, type SpeechErrorCode } from '@utter/core';
+import { decodeJsonFrame } from '@utter/core/provider';
 
 /** Output formats of the WebSocket `initConnection` message. */
 export const MUNSIT_OUTPUT_FORMATS = ['pcm_8000', 'pcm_16000', 'pcm_22050', 'pcm_24000'] as const;

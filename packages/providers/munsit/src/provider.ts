@@ -8,14 +8,8 @@
  * and each `isFinal` ends it. Segments of a connection are therefore strictly sequential.
  */
 import { asyncScheduler, timer, type Subscription } from 'rxjs';
-import {
-  SegmentQueue,
-  SpeechError,
-  createPcm16Decoder,
-  defineWebSocketProvider,
-  type ConnectionHandlers,
-  type ProtocolConnection,
-} from '@utter/core';
+import { SpeechError, createPcm16Decoder } from '@utter/core';
+import { SegmentQueue, defineWebSocketProvider, type ConnectionHandlers, type ProtocolConnection } from '@utter/core/provider';
 import { streamHttpSegment } from './http.js';
 import { apiKeyEnv, munsitOptionsSchema, resolveMunsitOptions, type MunsitOptions } from './options.js';
 import {

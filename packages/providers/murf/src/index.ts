@@ -10,14 +10,8 @@
  * speak(llmTokens, { provider: murf({ voiceId: 'Matthew', region: 'us-east' }) }).subscribe(play);
  * ```
  */
-import {
-  base64ToBytes,
-  createPcm16Decoder,
-  createWavHeaderStripper,
-  defineWebSocketProvider,
-  type Pcm16Decoder,
-  type WavHeaderStripper,
-} from '@utter/core';
+import { base64ToBytes, createPcm16Decoder, createWavHeaderStripper, type Pcm16Decoder, type WavHeaderStripper } from '@utter/core';
+import { defineWebSocketProvider } from '@utter/core/provider';
 import { MURF_SAMPLE_RATES, apiKeyEnv, murfOptionsSchema, parseMurfOptions, resolveMurfOptions, type MurfOptions } from './options.js';
 import { MURF_CLOSE_CODES, ServerMessage, errorForMurfMessage } from './protocol.js';
 

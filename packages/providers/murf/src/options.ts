@@ -1,6 +1,6 @@
 /** Options of the Murf adapter, validated with zod. */
 import { z } from 'zod';
-import { apiKeyOption, originSchema, parseProviderOptions, withOrigin } from '@utter/core';
+import { apiKeyOption, originSchema, parseProviderOptions, withOrigin } from '@utter/core/provider';
 
 /** Murf's regional hosts (`<region>.api.murf.ai`); `'global'` routes to the nearest. */
 export const MURF_REGIONS = ['global', 'us-east', 'us-west', 'in', 'ca', 'kr', 'me', 'jp', 'au', 'eu-central', 'uk', 'sa-east'] as const;

@@ -1,6 +1,7 @@
 /** Murf's stream-input protocol: zod schema of the server's messages (no `type` field), error mapping. */
 import { z } from 'zod';
-import { SpeechError, type CloseCodeTable, type SpeechErrorCode, closeError } from '@utter/core';
+import { SpeechError, type SpeechErrorCode } from '@utter/core';
+import { type CloseCodeTable, closeError } from '@utter/core/provider';
 
 /**
  * Any Murf server message: `{audio, context_id?}`, `{final: true, context_id?}` (older spellings

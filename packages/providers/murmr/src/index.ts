@@ -10,7 +10,8 @@
  * speak(llmTokens, { provider: murmr({ voiceDescription: 'A calm narrator' }) }).subscribe(play);
  * ```
  */
-import { SegmentQueue, createPcm16Decoder, defineWebSocketProvider } from '@utter/core';
+import { createPcm16Decoder } from '@utter/core';
+import { SegmentQueue, defineWebSocketProvider } from '@utter/core/provider';
 import { expectedDones } from './buffer.js';
 import { apiKeyEnv, murmrOptionsSchema, resolveMurmrOptions, type MurmrOptions } from './options.js';
 import { MURMR_CLOSE_CODES, ServerMessage, errorForMessage } from './protocol.js';

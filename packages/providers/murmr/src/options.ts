@@ -1,6 +1,6 @@
 /** Options of the murmr adapter, validated with zod. */
 import { z } from 'zod';
-import { apiKeyOption, originSchema, parseProviderOptions, withOrigin } from '@utter/core';
+import { apiKeyOption, originSchema, parseProviderOptions, withOrigin } from '@utter/core/provider';
 
 /** Options of {@link murmr}. Every field is optional. */
 export interface MurmrOptions {

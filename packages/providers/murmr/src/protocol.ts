@@ -1,6 +1,7 @@
 /** murmr's realtime WebSocket protocol: zod schemas of the server's messages, close codes, error mapping. */
 import { z } from 'zod';
-import { SpeechError, closeError, type CloseCodeTable, type SpeechErrorCode } from '@utter/core';
+import { SpeechError, type SpeechErrorCode } from '@utter/core';
+import { closeError, type CloseCodeTable } from '@utter/core/provider';
 
 /** `config_ack`: the session is configured (auth continues in the background). */
 export const ConfigAck = z.object({ type: z.literal('config_ack'), session_id: z.string().optional() }).passthrough();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SpeechError, registerSecret } from '@utter/core';
+import { SpeechError } from '@utter/core';
+import { registerSecret } from '@utter/core/provider';
 import { decodeStreamEvent, errorFromMessage, errorFromStatus, retryAfterMs, safeMessage } from './index.js';
 
 const body = (error: object) => JSON.stringify({ error });

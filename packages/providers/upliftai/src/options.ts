@@ -2,7 +2,7 @@
  * Options of the Uplift AI adapter, validated with zod.
  */
 import { z } from 'zod';
-import { apiKeyOption, originSchema, withOrigin } from '@utter/core';
+import { apiKeyOption, originSchema, withOrigin } from '@utter/core/provider';
 import { SUPPORTED_OUTPUT_FORMATS, UPLIFTAI_OUTPUT_FORMATS, type SupportedUpliftOutputFormat } from './protocol.js';
 
 /** The environment variable the API key is read from when `apiKey` is not given. */

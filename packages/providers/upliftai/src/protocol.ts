@@ -4,7 +4,8 @@
  * docs/providers/upliftai.md for what is verified and what is assumed.
  */
 import { z } from 'zod';
-import { SpeechError, decodeJsonFrame, type SpeechErrorCode } from '@utter/core';
+import { SpeechError, type SpeechErrorCode } from '@utter/core';
+import { decodeJsonFrame } from '@utter/core/provider';
 
 /** Every output format Uplift AI documents. */
 export const UPLIFTAI_OUTPUT_FORMATS = [

@@ -8,7 +8,7 @@
  * all its parts are. `cancel` is sent for each active request of a cancelled reply, and anything
  * that still arrives for those requests is dropped.
  */
-import { SegmentQueue, defineWebSocketProvider, type ConnectionHandlers, type ProtocolConnection } from '@utter/core';
+import { SegmentQueue, defineWebSocketProvider, type ConnectionHandlers, type ProtocolConnection } from '@utter/core/provider';
 import { apiKeyEnv, resolveUpliftOptions, upliftaiOptionsSchema, type UpliftAiOptions } from './options.js';
 import { MAX_CHARS_PER_REQUEST, sampleRateOf, splitText, upliftError, upliftServerMessageSchema, type SynthesizeMessage, type UpliftServerMessage } from './protocol.js';
 import { createRequestDecoder, type RequestAudioDecoder } from './decode.js';
