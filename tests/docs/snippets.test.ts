@@ -60,21 +60,8 @@ beforeAll(() => {
 
 const where = (snippet: Snippet): string => `${snippet.file}:${snippet.line}`;
 
-/**
- * Pages being rewritten by their owners, whose snippets do not compile yet: skipped with the reason,
- * by name. Remove an entry as soon as its page is fixed (`pnpm test:docs` shows which).
- */
-const PENDING: Readonly<Record<string, string>> = {
-  'docs/segmenter.md': 'being rewritten with the segmenter; five fragments lack their imports (createSegmenter, segmentText, Segment, CutReason)',
-};
-
 describe.each(files.filter((file) => snippets.some((s) => s.file === file)))('%s', (file) => {
   const own = snippets.filter((s) => s.file === file);
-  const pending = PENDING[file];
-  if (pending !== undefined) {
-    it.skip(`${file}: pending (${pending})`, () => undefined);
-    return;
-  }
   it.each(own.filter((s) => s.check).map((s) => [where(s), s] as const))('%s type-checks', (_, snippet) => {
     // Line numbers count from the block's first code line.
     expect(diagnostics.get(snippet.name) ?? ['not compiled'], `${where(snippet)} (lines count from the block's first line)`).toEqual([]);
