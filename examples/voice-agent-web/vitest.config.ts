@@ -7,7 +7,7 @@ export default defineProject({
     name: 'example-voice-agent-web',
     include: ['test/**/*.test.ts'],
     // Installs Debian's chromium when it is missing (as root), else fails with the one-line command.
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['../../packages/web/test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

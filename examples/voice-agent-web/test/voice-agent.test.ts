@@ -13,7 +13,8 @@ import type { ChunkRecord, InterruptedMessage, SegmentMessage, WordMessage } fro
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.js';
-import { launchBrowser } from './browser.js';
+// The browser harness is @utter/web's own (one place that installs and launches Debian's chromium).
+import { launchBrowser } from '../../../packages/web/test/browser/launch.js';
 
 interface Probe {
   segments: SegmentMessage[];
