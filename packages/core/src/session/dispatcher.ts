@@ -57,8 +57,6 @@ export interface DispatchHost {
   owed(): void;
   /** The in-process rate limit is reached and the reply must fail. */
   limited(error: SpeechError): void;
-  /** A segment was sent (metrics). */
-  sent(seg: SegmentState, chars: number): void;
 }
 
 /** Sends one reply's text. @internal */
@@ -130,7 +128,8 @@ export class Dispatcher {
       gen.chars += text.length;
       gen.sentAny = true;
       inFlight++;
-      this.host.sent(seg, text.length);
+      seg.firstSentAt ??= this.host.scheduler.now();
+      seg.charsSent += text.length;
       this.host.slot.touched(gen.conn);
       if (!wasOwed) this.host.owed();
       gen.conn.connection.send({ utteranceId: gen.id, segmentId: seg.index, text });

@@ -69,8 +69,6 @@ export class Reply {
   private played: number | undefined;
   private readonly output: ReplyOutput;
   private readonly startedAt: number;
-  private firstSentAt: number | undefined;
-  private charsSent = 0;
 
   constructor(
     private readonly host: ReplyHost,
@@ -103,12 +101,6 @@ export class Reply {
         playbackReported: () => this.played !== undefined,
         owed: () => this.watchdog.progress(),
         limited: (error) => this.terminal(error),
-        sent: (seg, chars) => {
-          seg.firstSentAt ??= host.scheduler.now();
-          seg.charsSent += chars;
-          this.charsSent += chars;
-          this.firstSentAt ??= host.scheduler.now();
-        },
       },
       this.id,
       host.options.maxBufferedAudioMs,
@@ -147,14 +139,7 @@ export class Reply {
     this.state = 'active';
     this.providerIndex = providerIndex;
     const input = new ReplyInput(
-      {
-        segmenter: this.host.options.segmenter,
-        maxChars: this.host.maxChars,
-        maxInputChars: this.host.options.maxInputChars,
-        firstSegmentMs: this.host.options.firstSegmentMs,
-        idleMs: this.host.options.idleMs,
-        scheduler: this.host.scheduler,
-      },
+      { ...this.host.options, maxChars: this.host.maxChars },
       {
         segments: (list) => {
           for (const s of list) this.assembler.segments.push(createSegmentState(s, this.assembler.segments.length));
@@ -396,10 +381,8 @@ export class Reply {
     const timeline = {
       startedAt: this.startedAt,
       firstTokenAt: this.input?.firstDeltaAt,
-      firstSentAt: this.firstSentAt,
       firstAudioAt: a.firstAudioAt,
       lastAudioAt: a.lastAudioAt,
-      charsSent: this.charsSent,
       retries: this.totalRetries,
       provider: this.provider.name,
     };
