@@ -2,22 +2,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMurfServer, createMurmrServer, createUpliftServer, type TestServer } from '@utter/testing';
+import { createCartesiaServer, createDeepgramServer, createElevenLabsServer, createMurfServer, createMurmrServer, createOpenAiServer, createUpliftServer, type TestServer } from '@utter/testing';
 import { runExample, wavStats } from './helpers.js';
 
 const TEXT = 'Hello from the demo. It speaks through a local server!';
 
 /** `pnpm demo --provider X --base-url ws://127.0.0.1:PORT` against each protocol's test server. */
 describe.each([
-  { name: 'murf', env: 'MURF_API_KEY', create: createMurfServer },
-  { name: 'murmr', env: 'MURMR_API_KEY', create: createMurmrServer },
-  { name: 'upliftai', env: 'UPLIFTAI_API_KEY', create: createUpliftServer },
-])('pnpm demo --provider $name', ({ name, env, create }) => {
+  { name: 'murf', env: 'MURF_API_KEY', create: createMurfServer, voice: undefined },
+  { name: 'murmr', env: 'MURMR_API_KEY', create: createMurmrServer, voice: undefined },
+  { name: 'upliftai', env: 'UPLIFTAI_API_KEY', create: createUpliftServer, voice: undefined },
+  // the ElevenLabs voice id is part of the URL path: the test server's own
+  { name: 'elevenlabs', env: 'ELEVENLABS_API_KEY', create: createElevenLabsServer, voice: 'utterTestVoice01' },
+  { name: 'cartesia', env: 'CARTESIA_API_KEY', create: createCartesiaServer, voice: undefined },
+  { name: 'deepgram', env: 'DEEPGRAM_API_KEY', create: createDeepgramServer, voice: undefined },
+  { name: 'openai', env: 'OPENAI_API_KEY', create: createOpenAiServer, voice: undefined },
+])('pnpm demo --provider $name', ({ name, env, create, voice }) => {
   let dir: string;
   let server: TestServer;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), `utter-demo-${name}-`));
-    server = await create({ msPerChar: 20 });
+    server = await (create as (options: { msPerChar: number }) => Promise<TestServer>)({ msPerChar: 20 });
   });
   afterAll(async () => {
     await server.close();
@@ -26,7 +31,8 @@ describe.each([
 
   it('speaks the whole text through the real protocol, with no violation and no key in the output', async () => {
     const out = join(dir, 'out.wav');
-    const run = await runExample('demo', ['--provider', name, '--base-url', server.baseUrl, '--text', TEXT, '--out', out], {
+    const voiceArgs = voice === undefined ? [] : ['--voice', voice];
+    const run = await runExample('demo', ['--provider', name, ...voiceArgs, '--base-url', server.baseUrl, '--text', TEXT, '--out', out], {
       [env]: server.apiKey,
     });
     expect(run.stderr).toBe('');
