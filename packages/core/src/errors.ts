@@ -123,7 +123,16 @@ export interface SpeechErrorOptions {
  * });
  * ```
  */
+/**
+ * Brands every SpeechError with a registry symbol, so that a SpeechError made by another copy of this
+ * package (an ESM and a CommonJS build loaded together, or two installed versions) is still recognized:
+ * `instanceof SpeechError` and {@link SpeechError.is} check the brand, not the prototype chain.
+ */
+const SPEECH_ERROR_BRAND = Symbol.for('@utter/core/speech-error');
+
 export class SpeechError extends Error {
+  /** Marks SpeechErrors across package copies (see {@link SpeechError.is}). */
+  readonly [SPEECH_ERROR_BRAND] = true;
   /** Stable error code. */
   readonly code: SpeechErrorCode;
   /** Whether retrying may succeed. */
@@ -145,7 +154,12 @@ export class SpeechError extends Error {
     this.unspokenText = options.unspokenText;
   }
 
-  /** True when `value` is a SpeechError (optionally with the given code). */
+  /** `instanceof SpeechError` holds for SpeechErrors of any copy of `@utter/core` (the brand decides). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [SPEECH_ERROR_BRAND]?: unknown })[SPEECH_ERROR_BRAND] === true;
+  }
+
+  /** True when `value` is a SpeechError (optionally with the given code), from any copy of `@utter/core`. */
   static is(value: unknown, code?: SpeechErrorCode): value is SpeechError {
     return value instanceof SpeechError && (code === undefined || value.code === code);
   }

@@ -93,7 +93,12 @@ export class KeyLimiter {
   }
 }
 
-const registry = new Map<string, KeyLimiter>();
+/**
+ * One registry per process, shared by every copy of `@utter/core` (ESM and CommonJS builds loaded
+ * together keep one limiter per key, not one each).
+ */
+const REGISTRY = Symbol.for('@utter/core/limiters');
+const registry: Map<string, KeyLimiter> = ((globalThis as { [REGISTRY]?: Map<string, KeyLimiter> })[REGISTRY] ??= new Map());
 
 /** The shared limiter of `provider` (by name and `limiterKey`). @internal */
 export function limiterFor(provider: SpeechProvider): KeyLimiter {
