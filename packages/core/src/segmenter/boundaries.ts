@@ -4,28 +4,10 @@
  * Devanagari, Arabic, Greek question mark, Armenian, Thai spaces).
  * @internal
  */
-import {
-  CLAUSE,
-  CLOSER,
-  FLAGS,
-  NL,
-  OPEN,
-  SPECIAL,
-  TERM,
-  WS,
-  isArmenian,
-  isCapital,
-  isCjkFullStop,
-  isDigit,
-  isGreek,
-  isLetter,
-  isLower,
-  isNoSpaceScript,
-  isQuoteCloser,
-  isStrongTerminal,
-  isThai,
-  isUnambiguousTerminal,
-} from './chars.js';
+import * as charsModule from './chars.js';
+// Read once: a transpiler that turns modules into CommonJS makes every imported binding a getter call,
+// which costs in this per-character code.
+const { CLAUSE, CLOSER, FLAGS, NL, OPEN, SPECIAL, TERM, WS, isArmenian, isCapital, isCjkFullStop, isDigit, isGreek, isLetter, isLower, isNoSpaceScript, isQuoteCloser, isStrongTerminal, isThai, isUnambiguousTerminal } = charsModule;
 import { WAIT } from './period-rules.js';
 import { type PeriodClass, PeriodRules } from './period-rules.js';
 import { MAX_WS_LOOKAHEAD } from './scanner-state.js';

@@ -4,7 +4,10 @@
  * comments, headings, list items, table rows and paragraphs.
  * @internal
  */
-import { CLAUSE, CLOSER, FLAGS, NL, TERM, WS, isLower } from './chars.js';
+import * as charsModule from './chars.js';
+// Read once: a transpiler that turns modules into CommonJS makes every imported binding a getter call,
+// which costs in this per-character code.
+const { CLAUSE, CLOSER, FLAGS, NL, TERM, WS, isLower } = charsModule;
 import { ScannerState } from './scanner-state.js';
 
 /** A code block longer than this (in skip/phrase mode) is released in pieces at line ends. */

@@ -3,7 +3,11 @@
  * @internal
  */
 import { z } from 'zod';
-import { type LanguageData, getLanguageData, normalizeLanguage } from './lang.js';
+import type { LanguageData } from './lang.js';
+import * as langModule from './lang.js';
+// Read once: a transpiler that turns modules into CommonJS makes every imported binding a getter call,
+// which costs in this per-character code.
+const { getLanguageData, normalizeLanguage } = langModule;
 import { type Granularity, type SegmenterOptions, SegmenterOptionsError } from './types.js';
 
 /** Options after validation and defaults. @internal */

@@ -6,7 +6,10 @@
  * of that start in the utterance.
  * @internal
  */
-import { isMark } from './chars.js';
+import * as charsModule from './chars.js';
+// Read once: a transpiler that turns modules into CommonJS makes every imported binding a getter call,
+// which costs in this per-character code.
+const { isMark } = charsModule;
 
 /** Growable code-unit buffer of the unreleased text. @internal */
 export class PendingText {

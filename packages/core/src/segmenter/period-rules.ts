@@ -4,21 +4,15 @@
  * phrases. General rules over the language data of `languages.ts`.
  * @internal
  */
-import {
-  FLAGS,
-  NL,
-  OPEN,
-  WS,
-  isAsciiDigit,
-  isAsciiLetter,
-  isBullet,
-  isCapital,
-  isDigit,
-  isLetter,
-  isLower,
-  isWordChar,
-} from './chars.js';
-import { type AbbrevClass, MAX_LOOKAHEAD_WORD, ROMAN, isMonth, isStarter } from './lang.js';
+import * as charsModule from './chars.js';
+// Read once: a transpiler that turns modules into CommonJS makes every imported binding a getter call,
+// which costs in this per-character code.
+const { FLAGS, NL, OPEN, WS, isAsciiDigit, isAsciiLetter, isBullet, isCapital, isDigit, isLetter, isLower, isWordChar } = charsModule;
+import type { AbbrevClass } from './lang.js';
+import * as langModule from './lang.js';
+// Read once: a transpiler that turns modules into CommonJS makes every imported binding a getter call,
+// which costs in this per-character code.
+const { MAX_LOOKAHEAD_WORD, ROMAN, isMonth, isStarter } = langModule;
 import { MarkupScanner } from './markup-scanner.js';
 
 /** The word after a sentence-end candidate (or the end of the input). @internal */

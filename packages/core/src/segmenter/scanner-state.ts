@@ -9,7 +9,10 @@
  * linear in the input.
  * @internal
  */
-import { FLAGS, NL, WS, isNoSpaceScript, isQuoteCloser } from './chars.js';
+import * as charsModule from './chars.js';
+// Read once: a transpiler that turns modules into CommonJS makes every imported binding a getter call,
+// which costs in this per-character code.
+const { FLAGS, NL, WS, isNoSpaceScript, isQuoteCloser } = charsModule;
 import type { ResolvedOptions } from './options.js';
 import { PendingText } from './pending-text.js';
 import type { PeriodClass } from './period-rules.js';

@@ -12,7 +12,10 @@
  * - `speakable.ts`: speakable text and its offset map; `segment.ts`: the released segment;
  * - `options.ts`: option validation.
  */
-import { CLOSER, FLAGS, TERM, WS, isWordChar } from './chars.js';
+import * as charsModule from './chars.js';
+// Read once: a transpiler that turns modules into CommonJS makes every imported binding a getter call,
+// which costs in this per-character code.
+const { CLOSER, FLAGS, TERM, WS, isWordChar } = charsModule;
 import { BoundaryScanner } from './boundaries.js';
 import { resolveOptions } from './options.js';
 import type { Segment, Segmenter, SegmenterOptions } from './types.js';
