@@ -112,12 +112,6 @@ export class ConnectionSlot {
     (live as Held).lastSendAt = this.options.scheduler.now();
   }
 
-  /** The session went idle: keep the connection alive (when the provider wants it). */
-  idle(): void {
-    const conn = this.conn;
-    if (conn) this.armKeepAlive(conn);
-  }
-
   /** Closes everything for good. */
   close(): void {
     this.closed = true;

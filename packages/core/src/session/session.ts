@@ -151,7 +151,6 @@ export class Session implements SpeechSession, ReplyHost {
     if (report) this.metricsSubject.next(report);
     if (this.closed) return;
     this.promote();
-    if (this.running.length === 0) this.slot.idle();
     this.next();
   }
 

@@ -78,18 +78,20 @@ interface Job {
   baseMs: number;
 }
 
+/** What the test doubles can do unless told otherwise: requests with acks, native cancel, 1 kHz PCM16. */
+export const TEST_CAPABILITIES: ProviderCapabilities = {
+  textInput: 'request',
+  segmentAcks: true,
+  cancel: 'native',
+  wordTimestamps: false,
+  sampleRate: 1000,
+  sampleRates: [1000],
+  encodings: ['pcm16'],
+};
+
 /** Creates the fake provider and its log. */
 export function fakeProvider(options: FakeProviderOptions): SpeechProvider & { readonly log: FakeLog; readonly connections: FakeConnection[] } {
-  const caps: ProviderCapabilities = {
-    textInput: 'request',
-    segmentAcks: true,
-    cancel: 'native',
-    wordTimestamps: false,
-    sampleRate: 1000,
-    sampleRates: [1000],
-    encodings: ['pcm16'],
-    ...options.capabilities,
-  };
+  const caps: ProviderCapabilities = { ...TEST_CAPABILITIES, ...options.capabilities };
   const log: FakeLog = { connects: 0, sends: [], finishes: [], cancels: [], closes: 0, keepAlives: 0 };
   const connections: FakeConnection[] = [];
   return {

@@ -15,7 +15,7 @@ import { base64ToPcm16, pcmToBase64 } from '../audio/index.js';
 import { SpeechError } from '../errors.js';
 import type { ConnectionEvent, ProviderCapabilities, SpeechConnection, SpeechProvider } from '../provider.js';
 import { connectWebSocket } from '../transport/index.js';
-import { synth } from './fake-provider.js';
+import { TEST_CAPABILITIES, synth } from './fake-provider.js';
 
 /** Server behaviour on one connection. */
 export interface ServerFault {
@@ -147,13 +147,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
 /** The adapter for the loopback protocol. */
 export function loopbackProvider(url: string, capabilities: Partial<ProviderCapabilities> = {}): SpeechProvider {
   const caps: ProviderCapabilities = {
-    textInput: 'request',
-    segmentAcks: true,
-    cancel: 'native',
-    wordTimestamps: false,
-    sampleRate: 1000,
-    sampleRates: [1000],
-    encodings: ['pcm16'],
+    ...TEST_CAPABILITIES,
     maxConcurrentRequests: 2,
     ...capabilities,
   };

@@ -3,6 +3,7 @@
  * 127.0.0.1 on an ephemeral port, with recording, violation tracking and the shared faults.
  * Provider servers (murmr, Murf, Munsit, Uplift AI) extend {@link BaseTestServer}.
  */
+import { listenOnLoopback, waitForChange } from './loopback.js';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'node:events';
@@ -176,16 +177,7 @@ export abstract class BaseTestServer<S> implements TestServer {
 
   /** Starts listening on 127.0.0.1, on an ephemeral port. */
   async listen(): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.httpServer.once('error', reject);
-      this.httpServer.listen(0, '127.0.0.1', () => {
-        this.httpServer.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.httpServer.address();
-    if (address === null || typeof address === 'string') throw new Error('test server has no TCP address');
-    this.listeningPort = address.port;
+    this.listeningPort = await listenOnLoopback(this.httpServer);
     return this;
   }
 
@@ -206,24 +198,9 @@ export abstract class BaseTestServer<S> implements TestServer {
   }
 
   waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!predicate()) return;
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`${this.name} test server: condition not met within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.emitter.off('change', check);
-      };
-      this.emitter.on('change', check);
-    });
+    return waitForChange(this.emitter, this.name, predicate, timeoutMs);
   }
+
 
   resetRecords(): void {
     this.received.length = 0;

@@ -4,6 +4,7 @@
  * `Content-Type: audio/raw;codec=pcm16;rate=24000;channels=1`, and the errors 400/401/402/404/429/500
  * with `{errorCode, errorMessage}` bodies. Bound to 127.0.0.1 on an ephemeral port.
  */
+import { listenOnLoopback } from '../base/loopback.js';
 import http from 'node:http';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -111,13 +112,7 @@ export class MunsitHttpTestServer {
 
   /** Starts listening. */
   async listen(): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const address = this.server.address();
-    if (address === null || typeof address === 'string') throw new Error('no TCP address');
-    this.port = address.port;
+    this.port = await listenOnLoopback(this.server);
     return this;
   }
 

@@ -14,6 +14,7 @@
  * (or, for a raw body, a 200 HTML page); `neverEnd` stalls the body halfway; `idleCloseMs` closes an
  * idle keep-alive connection.
  */
+import { listenOnLoopback, waitForChange } from '../base/loopback.js';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
@@ -109,16 +110,7 @@ export class OpenAiTestServer implements TestServer {
 
   /** Starts listening on 127.0.0.1, on an ephemeral port. */
   async listen(): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.httpServer.once('error', reject);
-      this.httpServer.listen(0, '127.0.0.1', () => {
-        this.httpServer.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.httpServer.address();
-    if (address === null || typeof address === 'string') throw new Error('test server has no TCP address');
-    this.listeningPort = address.port;
+    this.listeningPort = await listenOnLoopback(this.httpServer);
     return this;
   }
 
@@ -146,24 +138,9 @@ export class OpenAiTestServer implements TestServer {
   }
 
   waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!predicate()) return;
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`openai test server: condition not met within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.emitter.off('change', check);
-      };
-      this.emitter.on('change', check);
-    });
+    return waitForChange(this.emitter, 'openai', predicate, timeoutMs);
   }
+
 
   resetRecords(): void {
     this.received.length = 0;
