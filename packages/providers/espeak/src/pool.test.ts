@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnginePool, type JobHandlers } from './pool.js';
+import type { SegmentPlace } from './queue.js';
 
 const CHUNK = 2205 * 2; // the engine calls back about every 100 ms of audio; allow some slack
 
@@ -14,7 +15,7 @@ afterAll(async () => {
   await pool.close();
 });
 
-function run(text: string, log: string[], name: string): Promise<number> {
+function run(text: string, log: string[], name: string, place?: SegmentPlace, on: EnginePool = pool): Promise<number> {
   return new Promise((resolve, reject) => {
     const handlers: JobHandlers = {
       chunk: () => log.push(`${name}:chunk`),
@@ -24,9 +25,12 @@ function run(text: string, log: string[], name: string): Promise<number> {
       },
       error: reject,
     };
-    pool.submit(text, handlers);
+    on.submit(text, handlers, place);
   });
 }
+
+const SENTENCE = 'The first sentence of a reply, long enough to give a few seconds of audio to play.';
+
 
 describe('EnginePool', () => {
   it('runs queued jobs in order on one instance', async () => {
@@ -77,5 +81,42 @@ describe('EnginePool', () => {
     await Promise.all([first, run('Last.', log, 'c')]);
     expect(log.some((entry) => entry.startsWith('dropped'))).toBe(false);
     expect(dropped.state).toBe('cancelled');
+    expect(pool.waiting).toBe(0);
+  });
+
+  it("starts waiting replies' first segments before later segments of a reply that has audio, each reply in order", async () => {
+    const log: string[] = [];
+    const [a, b, c] = [{}, {}, {}];
+    // a0 runs at once (one idle instance); everything else waits behind it.
+    const jobs = [
+      run(SENTENCE, log, 'a0', { reply: a, index: 0 }),
+      run('Second sentence of the first reply.', log, 'a1', { reply: a, index: 1 }),
+      run('Third.', log, 'a2', { reply: a, index: 2 }),
+      run('Another reply starts.', log, 'b0', { reply: b, index: 0 }),
+      run('And one more.', log, 'c0', { reply: c, index: 0 }),
+    ];
+    expect(pool.waiting).toBe(4);
+    await Promise.all(jobs);
+    const order = log.filter((entry) => entry.endsWith(':done')).map((entry) => entry.slice(0, 2));
+    // a has seconds of audio to play when a0 ends: b and c start first, then a1 and a2, in order.
+    expect(order).toEqual(['a0', 'b0', 'c0', 'a1', 'a2']);
+    expect(pool.waiting).toBe(0);
+  });
+
+  it("keeps the old first-in-first-out order with order: 'fifo' (benchmarks only)", async () => {
+    const fifo = new EnginePool({ voice: 'en-us', rate: 175, pitch: 50, size: 1, warmText: 'Ready.', order: 'fifo' });
+    try {
+      await fifo.start();
+      const log: string[] = [];
+      const [a, b] = [{}, {}];
+      await Promise.all([
+        run(SENTENCE, log, 'a0', { reply: a, index: 0 }, fifo),
+        run('Second sentence.', log, 'a1', { reply: a, index: 1 }, fifo),
+        run('Another reply.', log, 'b0', { reply: b, index: 0 }, fifo),
+      ]);
+      expect(log.filter((entry) => entry.endsWith(':done')).map((entry) => entry.slice(0, 2))).toEqual(['a0', 'a1', 'b0']);
+    } finally {
+      await fifo.close();
+    }
   });
 });

@@ -1,11 +1,18 @@
 /**
  * A pool of worker threads, each hosting one eSpeak NG instance (see `worker.mjs`). Jobs (one
- * text each) are queued in order and run on the first free instance; each instance runs one
- * synthesis at a time. Cancellation of a running job goes through a shared-memory flag that the
- * engine's callback reads every ~100 ms of audio.
+ * text each) wait in a {@link SynthesisQueue} and run on the first free instance; each instance runs
+ * one synthesis at a time. Which job runs next is the queue's policy (`queue.ts`): replies' first
+ * segments before later segments of replies that still have audio to play, later segments by when
+ * their reply's audio runs out, segments of one reply in order. Cancellation of a running job goes
+ * through a shared-memory flag that the engine's callback reads every ~100 ms of audio.
  */
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { SpeechError } from '@utter/core';
+import { SynthesisQueue, type QueueOrder, type SegmentPlace } from './queue.js';
+
+/** eSpeak NG's output rate (samples per second), for the audio durations the queue keeps. */
+const SAMPLE_RATE = 22050;
 
 /** Settings every instance of a pool is created with. */
 export interface PoolSettings {
@@ -15,6 +22,13 @@ export interface PoolSettings {
   readonly size: number;
   /** Synthesized by {@link EnginePool.warmup} once per instance, so that the first real request is fast. */
   readonly warmText: string;
+  /**
+   * @internal Benchmarks only: `'fifo'` restores the order before the priority queue (first queued,
+   * first run) for side-by-side figures. Default `'priority'`.
+   */
+  readonly order?: QueueOrder;
+  /** @internal Benchmarks only: the queue's `leadMs` (see `queue.ts`). */
+  readonly leadMs?: number;
 }
 
 /** Callbacks of one job. None but `aborted` is called after the job is cancelled. */
@@ -37,6 +51,8 @@ export interface EngineJob {
   readonly id: number;
   readonly text: string;
   readonly handlers: JobHandlers;
+  /** Its reply and its index there (what the queue orders by). */
+  readonly place: SegmentPlace;
   state: 'queued' | 'running' | 'finished' | 'cancelled';
 }
 
@@ -73,14 +89,21 @@ const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 /** See the module comment. */
 export class EnginePool {
   private slots: Slot[] = [];
-  private queue: EngineJob[] = [];
+  private readonly queue: SynthesisQueue<EngineJob>;
   private starting: Promise<void> | undefined;
   private warming: Promise<void> | undefined;
   private closed = false;
   private nextId = 1;
   private readonly voiceRequests = new Map<number, { slot: Slot; resolve: (voices: EspeakVoice[]) => void; reject: (error: SpeechError) => void }>();
 
-  constructor(private readonly settings: PoolSettings) {}
+  constructor(private readonly settings: PoolSettings) {
+    this.queue = new SynthesisQueue({ order: settings.order, leadMs: settings.leadMs });
+  }
+
+  /** Jobs waiting for an instance (diagnostics and tests). */
+  get waiting(): number {
+    return this.queue.size;
+  }
 
   /** Starts every instance (idempotent). Rejects with `invalid-input` for an unknown voice. */
   start(): Promise<void> {
@@ -126,15 +149,20 @@ export class EnginePool {
     return warming;
   }
 
-  /** Queues a synthesis of `text`; it starts as soon as an instance is free. */
-  submit(text: string, handlers: JobHandlers): EngineJob {
-    const job: EngineJob = { id: this.nextId++, text, handlers, state: 'queued' };
+  /**
+   * Queues a synthesis of `text`; it starts when an instance is free and the queue's policy picks it.
+   * `place` is the segment's reply (an object that lives as long as the reply: the queue keeps what it
+   * knows of the reply's audio in a WeakMap) and its index there (0: the reply's first segment).
+   * Without it, the job is a reply of its own, queued like a first segment.
+   */
+  submit(text: string, handlers: JobHandlers, place: SegmentPlace = { reply: {}, index: 0 }): EngineJob {
+    const job: EngineJob = { id: this.nextId++, text, handlers, place, state: 'queued' };
     if (this.closed) {
       job.state = 'finished';
       queueMicrotask(() => handlers.error(new SpeechError('connection', 'The eSpeak engine pool is closed.', { provider: 'espeak' })));
       return job;
     }
-    this.queue.push(job);
+    this.queue.push(job, place, performance.now());
     this.pump();
     return job;
   }
@@ -143,8 +171,7 @@ export class EnginePool {
   cancel(job: EngineJob): void {
     if (job.state === 'queued') {
       job.state = 'cancelled';
-      const index = this.queue.indexOf(job);
-      if (index >= 0) this.queue.splice(index, 1);
+      this.queue.remove(job);
     } else if (job.state === 'running') {
       job.state = 'cancelled';
       const slot = this.slots.find((candidate) => candidate.job === job);
@@ -170,8 +197,7 @@ export class EnginePool {
   async close(): Promise<void> {
     this.closed = true;
     this.warming = undefined;
-    for (const job of this.queue) job.state = 'cancelled';
-    this.queue = [];
+    for (const job of this.queue.clear()) job.state = 'cancelled';
     for (const request of this.voiceRequests.values()) {
       request.reject(new SpeechError('cancelled', 'The eSpeak engine pool was closed.', { provider: 'espeak' }));
     }
@@ -256,13 +282,17 @@ export class EnginePool {
     }
     if (!job || job.id !== message.job) return;
     if (message.type === 'chunk') {
-      if (job.state === 'running') job.handlers.chunk(message.samples, message.words);
+      if (job.state === 'running') {
+        this.queue.audio(job.place.reply, (message.samples.length * 1000) / SAMPLE_RATE, performance.now());
+        job.handlers.chunk(message.samples, message.words);
+      }
       return;
     }
     // 'done' or 'error': the instance is free again.
     slot.job = undefined;
     Atomics.store(slot.flag, 0, 0);
     this.setBusy(slot, -1);
+    this.queue.settled(job.place.reply);
     const wasRunning = job.state === 'running';
     job.state = job.state === 'cancelled' ? 'cancelled' : 'finished';
     if (wasRunning) {
@@ -281,6 +311,7 @@ export class EnginePool {
     slot.ready = false;
     const job = slot.job;
     slot.job = undefined;
+    if (job) this.queue.settled(job.place.reply);
     for (const [id, request] of this.voiceRequests) {
       if (request.slot !== slot) continue;
       this.voiceRequests.delete(id);
@@ -294,9 +325,7 @@ export class EnginePool {
     this.spawn(index).catch((error: unknown) => {
       // Could not replace it: if no instance is left, fail what is waiting instead of hanging.
       if (this.slots.some((candidate) => !candidate.dead)) return;
-      const failed = this.queue;
-      this.queue = [];
-      for (const waiting of failed) {
+      for (const waiting of this.queue.clear()) {
         waiting.state = 'finished';
         waiting.handlers.error(SpeechError.from(error, 'provider', { provider: 'espeak' }));
       }
@@ -305,9 +334,9 @@ export class EnginePool {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
+      if (this.queue.size === 0) return;
       if (!slot || !slot.ready || slot.dead || slot.job) continue;
-      const job = this.queue.shift();
+      const job = this.queue.next();
       if (!job) return;
       job.state = 'running';
       slot.job = job;

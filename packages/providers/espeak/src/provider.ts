@@ -131,6 +131,7 @@ interface ActiveSegment {
   lastEnd: number;
 }
 
+/** One reply on a connection; also its key in the pool's queue (which orders by reply and segment index). */
 interface UtteranceState {
   readonly segments: Set<ActiveSegment>;
   finishing: boolean;
@@ -171,6 +172,7 @@ class EspeakConnection implements SpeechConnection {
     };
     state.segments.add(segment);
     const { utteranceId, segmentId } = request;
+    // Queued by reply (this state object) and segment index: the pool starts replies' first segments first.
     segment.job = this.pool.submit(segment.prepared.sent, {
       chunk: (samples, words) => {
         if (this.closed) return;
@@ -195,7 +197,7 @@ class EspeakConnection implements SpeechConnection {
         this.emit({ type: 'error', error, utteranceId, segmentId });
         this.complete(state, utteranceId, segment);
       },
-    });
+    }, { reply: state, index: segmentId });
   }
 
   finish(utteranceId: string): void {
