@@ -13,3 +13,5 @@ export * from './audio/index.js';
 export * from './segmenter/index.js';
 export * from './session/types.js';
 export * from './session/index.js';
+export { inProcessLimits } from './limits/memory.js';
+export type * from './limits/types.js';

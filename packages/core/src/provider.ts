@@ -62,8 +62,23 @@ export interface ProviderCapabilities {
 export interface ProviderLimits {
   /** Concurrent connections per key. */
   readonly concurrentConnections?: number;
-  /** Synthesis requests (segments or generations) per minute per key. */
+  /** Synthesis requests per minute per key, counted as {@link ProviderLimits.counts} says. */
   readonly requestsPerMinute?: number;
+  /**
+   * What the service counts as one request of `requestsPerMinute`:
+   * - `'request'`: each request (every segment sent); the default in `'request'` mode;
+   * - `'flush'`: each flush of buffered text, for incremental services whose adapter flushes once per
+   *   segment sent (murmr); counted per segment, times {@link ProviderLimits.requestCost};
+   * - `'context'`: each reply's context or generation, however many segments it has; the default in
+   *   `'incremental'` and `'context'` modes.
+   */
+  readonly counts?: 'request' | 'flush' | 'context';
+  /**
+   * How many requests the service counts for one segment's text, when one flush or request can count
+   * more than once (murmr also starts a generation at clause boundaries it finds in its buffer).
+   * Default 1. Ignored with `counts: 'context'`.
+   */
+  readonly requestCost?: (text: string) => number;
 }
 
 /** Options the session passes when it opens a connection. */

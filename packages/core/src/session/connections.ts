@@ -8,7 +8,7 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { SpeechError } from '../errors.js';
 import type { ConnectionEvent, SpeechConnection, SpeechProvider } from '../provider.js';
-import { limiterFor, type LimiterLease } from './limiter.js';
+import { limitKeyOf, type ConnectionLease, type LimitStore } from '../limits/index.js';
 import { timer } from './time.js';
 
 /** One open provider connection. @internal */
@@ -21,7 +21,7 @@ export interface LiveConnection {
 }
 
 interface Held extends LiveConnection {
-  readonly lease: LimiterLease;
+  readonly lease: ConnectionLease;
   sub: Subscription | undefined;
   lastSendAt: number;
   keepAliveTimer: Subscription | undefined;
@@ -43,6 +43,8 @@ export interface ConnectionSlotOptions {
   /** Longest wait for a slot of the per-key connection limiter. */
   readonly slotWaitMs: number;
   readonly onLimit: 'queue' | 'fail';
+  /** Where the per-key limits are counted. */
+  readonly limits: LimitStore;
 }
 
 /** Holds at most one connection (to one provider of the chain) at a time. @internal */
@@ -50,6 +52,8 @@ export class ConnectionSlot {
   private conn: Held | undefined;
   private connecting: { index: number; promise: Promise<LiveConnection>; controller: AbortController } | undefined;
   private closed = false;
+  /** No reply is running: the live connection may give its limiter slot back when others wait. */
+  private idle = true;
 
   constructor(
     private readonly options: ConnectionSlotOptions,
@@ -91,6 +95,16 @@ export class ConnectionSlot {
     if (conn && maxAge !== undefined && this.options.scheduler.now() - conn.connectedAt >= maxAge) this.drop(conn);
   }
 
+  /**
+   * Whether the session has no reply running. An idle connection lets the limit store reclaim its
+   * slot for a session that waits: it is closed, and the next reply connects again.
+   */
+  setIdle(idle: boolean): void {
+    if (this.idle === idle) return;
+    this.idle = idle;
+    if (this.conn) this.offerSlot(this.conn);
+  }
+
   /** Closes and forgets a connection (its late events are ignored). */
   drop(live: LiveConnection): void {
     const conn = live as Held;
@@ -126,7 +140,7 @@ export class ConnectionSlot {
     return new Promise<LiveConnection>((resolve, reject) => {
       let settled = false;
       let deadline: Subscription | undefined;
-      let lease: LimiterLease | undefined;
+      let lease: ConnectionLease | undefined;
       const fail = (error: SpeechError): void => {
         if (settled) return;
         settled = true;
@@ -140,9 +154,13 @@ export class ConnectionSlot {
       deadline = timer(scheduler, slotWaitMs, () =>
         fail(new SpeechError('rate-limit', `No connection slot for ${provider.name} within ${slotWaitMs} ms (concurrent connection limit of the key).`, { retryable: false, provider: provider.name })),
       );
-      limiterFor(provider)
-        .acquireConnection(onLimit, controller.signal)
-        .then(
+      let acquiring: Promise<ConnectionLease>;
+      try {
+        acquiring = this.options.limits.acquireConnection(limitKeyOf(provider), { wait: onLimit === 'queue', signal: controller.signal });
+      } catch (err) {
+        acquiring = Promise.reject(err);
+      }
+      acquiring.then(
           (granted) => {
             if (settled) return granted.release();
             lease = granted;
@@ -174,7 +192,7 @@ export class ConnectionSlot {
     });
   }
 
-  private attach(connection: SpeechConnection, provider: SpeechProvider, index: number, lease: LimiterLease): LiveConnection {
+  private attach(connection: SpeechConnection, provider: SpeechProvider, index: number, lease: ConnectionLease): LiveConnection {
     const now = this.options.scheduler.now();
     const conn: Held = { connection, provider, providerIndex: index, connectedAt: now, lease, sub: undefined, dead: false, lastSendAt: now, keepAliveTimer: undefined };
     if (this.closed) {
@@ -195,7 +213,14 @@ export class ConnectionSlot {
       complete: () => this.died(conn, closedError()),
     });
     this.armKeepAlive(conn);
+    this.offerSlot(conn);
     return conn;
+  }
+
+  /** Tells the lease whether its connection is idle (and how to take it back). */
+  private offerSlot(conn: Held): void {
+    if (conn.dead) return;
+    conn.lease.idle(this.idle ? () => this.drop(conn) : undefined);
   }
 
   private died(conn: Held, error: SpeechError): void {

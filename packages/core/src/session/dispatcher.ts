@@ -8,7 +8,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { SpeechError } from '../errors.js';
 import type { SpeechProvider } from '../provider.js';
 import type { ConnectionSlot, LiveConnection } from './connections.js';
-import { limiterFor } from './limiter.js';
+import { limitKeyOf, requestCost, requestUnitOf, type LimitStore } from '../limits/index.js';
 import { textToSend, type SegmentState } from './segment-state.js';
 import { strategyFor, type TextStrategy } from './strategies.js';
 import { estimateMs, type SpokenContext } from './spoken.js';
@@ -29,8 +29,10 @@ export interface Generation {
   receivedMs: number;
   /** Characters sent. */
   chars: number;
-  /** Counted against the requests-per-minute limit (strategies that count generations). */
+  /** Counted against the requests-per-minute limit (providers that count a context per reply). */
   counted: boolean;
+  /** The limit store granted the next request asynchronously: it is already counted. */
+  granted: boolean;
 }
 
 /** What the dispatcher needs from its reply. @internal */
@@ -59,18 +61,26 @@ export interface DispatchHost {
   limited(error: SpeechError): void;
 }
 
+/** The session options the dispatcher follows. @internal */
+export interface DispatchOptions {
+  readonly maxBufferedAudioMs: number | undefined;
+  readonly onLimit: 'queue' | 'fail';
+  readonly limits: LimitStore;
+}
+
 /** Sends one reply's text. @internal */
 export class Dispatcher {
   /** The current generation, if any. */
   generation: Generation | undefined;
   private count = 0;
   private waitTimer: Subscription | undefined;
+  /** An asynchronous answer of the limit store is awaited. */
+  private asking = false;
 
   constructor(
     private readonly host: DispatchHost,
     private readonly utteranceId: string,
-    private readonly maxBufferedAudioMs: number | undefined,
-    private readonly onLimit: 'queue' | 'fail',
+    private readonly options: DispatchOptions,
   ) {}
 
   /** Starts a new generation on `conn`. */
@@ -87,6 +97,7 @@ export class Dispatcher {
       receivedMs: 0,
       chars: 0,
       counted: false,
+      granted: false,
     };
     return this.generation;
   }
@@ -119,8 +130,9 @@ export class Dispatcher {
     for (let i = head; i < segments.length; i++) {
       const seg = segments[i] as SegmentState;
       if (seg.done || seg.sent) continue;
-      if (inFlight >= gen.strategy.window || (gen.sentAny && this.paceWait()) || !this.rateLimitOk(gen)) return;
+      if (inFlight >= gen.strategy.window || (gen.sentAny && this.paceWait())) return;
       const text = textToSend(seg);
+      if (!this.rateLimitOk(gen, text)) return;
       const wasOwed = this.outstanding();
       seg.sent = true;
       seg.generationBase = seg.emitted;
@@ -178,7 +190,7 @@ export class Dispatcher {
 
   /** Pacing: true (and a re-check scheduled) when too much unplayed audio is ahead. */
   private paceWait(): boolean {
-    const budget = this.maxBufferedAudioMs;
+    const budget = this.options.maxBufferedAudioMs;
     if (budget === undefined) return false;
     const ahead = this.bufferedAheadMs();
     if (ahead <= budget) return false;
@@ -198,19 +210,55 @@ export class Dispatcher {
     return expected - this.host.playedMs();
   }
 
-  /** The requests-per-minute limit: true when a request may be made now (and it is counted). */
-  private rateLimitOk(gen: Generation): boolean {
-    if (!gen.strategy.countsEachRequest && gen.counted) return true;
-    const limiter = limiterFor(gen.provider);
-    const waitMs = limiter.tryRequest(this.host.scheduler.now());
-    if (waitMs === 0) {
+  /**
+   * The requests-per-minute limit: true when sending `text` may happen now (and it is counted: once
+   * per reply for providers that count contexts, else per segment times its cost).
+   */
+  private rateLimitOk(gen: Generation, text: string): boolean {
+    const unit = requestUnitOf(gen.provider);
+    if (unit === 'context' && gen.counted) return true;
+    if (gen.granted) {
+      gen.granted = false;
+      return true;
+    }
+    const key = limitKeyOf(gen.provider);
+    if (key.requestsPerMinute === undefined) return true;
+    if (this.asking) return false;
+    const count = unit === 'context' ? 1 : requestCost(gen.provider, text);
+    let answer: number | Promise<number>;
+    try {
+      answer = this.options.limits.takeRequests(key, count, this.host.scheduler.now());
+    } catch (err) {
+      answer = Promise.reject(err);
+    }
+    if (typeof answer === 'number') return this.limitAnswer(gen, answer);
+    this.asking = true;
+    answer.then(
+      (ms) => {
+        this.asking = false;
+        if (this.generation !== gen || this.host.halted()) return;
+        if (this.limitAnswer(gen, ms)) {
+          gen.granted = unit !== 'context';
+          this.pump();
+        }
+      },
+      (err: unknown) => {
+        this.asking = false;
+        if (this.generation === gen && !this.host.halted()) this.host.limited(SpeechError.from(err, 'connection', { provider: gen.provider.name }));
+      },
+    );
+    return false;
+  }
+
+  /** Acts on the store's answer: true when counted; else waits, or fails the reply with `onLimit: 'fail'`. */
+  private limitAnswer(gen: Generation, waitMs: number): boolean {
+    if (waitMs <= 0) {
       gen.counted = true;
       return true;
     }
-    if (this.onLimit === 'fail') {
-      this.host.limited(
-        new SpeechError('rate-limit', `In-process limit of ${limiter.requestsPerMinute} requests per minute reached for ${gen.provider.name}.`, { retryable: false, provider: gen.provider.name }),
-      );
+    if (this.options.onLimit === 'fail') {
+      const max = limitKeyOf(gen.provider).requestsPerMinute;
+      this.host.limited(new SpeechError('rate-limit', `Limit of ${max} requests per minute reached for ${gen.provider.name}.`, { retryable: false, provider: gen.provider.name }));
       return false;
     }
     this.wait(waitMs);

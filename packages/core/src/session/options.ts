@@ -5,6 +5,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { SpeechError } from '../errors.js';
+import { inProcessLimits, type LimitStore } from '../limits/index.js';
 import type { SpeechProvider } from '../provider.js';
 import { createSegmenter, type SegmenterOptions } from '../segmenter/index.js';
 import { backoffDelay, type BackoffJitter } from '../transport/index.js';
@@ -21,6 +22,15 @@ const providerSchema = z.custom<SpeechProvider>(
     typeof (value as SpeechProvider).capabilities === 'object' &&
     (value as SpeechProvider).capabilities !== null,
   { message: 'provider must be a SpeechProvider (an object with name, capabilities and connect())' },
+);
+
+const limitStoreSchema = z.custom<LimitStore>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as LimitStore).acquireConnection === 'function' &&
+    typeof (value as LimitStore).takeRequests === 'function',
+  { message: 'limits must be a LimitStore (an object with acquireConnection() and takeRequests())' },
 );
 
 const schedulerSchema = z.custom<SchedulerLike>(
@@ -87,6 +97,7 @@ const optionsSchema = z.strictObject({
     .optional(),
   maxBufferedAudioMs: positiveMs.optional(),
   onLimit: z.enum(['queue', 'fail']).optional(),
+  limits: limitStoreSchema.optional(),
   maxInputChars: z.number().int().positive().optional(),
   signal: z.custom<AbortSignal>(isAbortSignal, { message: 'signal must be an AbortSignal' }).optional(),
 });
@@ -105,6 +116,7 @@ export interface ResolvedOptions {
   readonly jitter: BackoffJitter;
   readonly maxBufferedAudioMs: number | undefined;
   readonly onLimit: 'queue' | 'fail';
+  readonly limits: LimitStore;
   readonly maxInputChars: number;
   readonly firstSegmentMs: number | false;
   readonly idleMs: number | false;
@@ -149,6 +161,7 @@ export function resolveOptions(options: SpeechSessionOptions): ResolvedOptions {
     jitter,
     maxBufferedAudioMs: o.maxBufferedAudioMs,
     onLimit: o.onLimit ?? 'queue',
+    limits: o.limits ?? inProcessLimits,
     maxInputChars: o.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS,
     firstSegmentMs: o.release?.firstSegmentMs ?? 250,
     idleMs: o.release?.idleMs ?? 400,

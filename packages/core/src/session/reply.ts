@@ -103,8 +103,7 @@ export class Reply {
         limited: (error) => this.terminal(error),
       },
       this.id,
-      host.options.maxBufferedAudioMs,
-      host.options.onLimit,
+      host.options,
     );
     const limitMs = host.options.firstAudioMs;
     this.watchdog = new Watchdog(host.scheduler, limitMs, () => this.dispatcher.outstanding(), () => {

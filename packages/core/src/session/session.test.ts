@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import { SpeechError } from '../errors.js';
 import type { InterruptedEvent, SegmentEvent, SpeechEvent, UtteranceEndEvent } from '../events.js';
 import { createSpeechSession, fallback, speak } from './index.js';
@@ -300,29 +300,54 @@ describe('pacing', () => {
 });
 
 describe('limits', () => {
-  it('queues or fails at the per-key concurrent connection limit', async () => {
+  it('queues or fails at the per-key concurrent connection limit while the holder is busy', async () => {
     const clock = new VirtualClock();
     const mk = () => fakeProvider({ scheduler: clock.scheduler, limiterKey: 'k-conn', capabilities: { limits: { concurrentConnections: 1 } } });
-    const p1 = mk();
     const p2 = mk();
-    const s1 = createSpeechSession({ provider: p1, scheduler: clock.scheduler, segmenter: SEG });
-    await s1.warmup();
+    const s1 = createSpeechSession({ provider: mk(), scheduler: clock.scheduler, segmenter: SEG });
+    const open = new Subject<string>();
+    const busy = collect(s1.say(open));
+    open.next('Still talking. And');
+    await clock.advance(1000);
     const failing = collect(speak('Hi.', { provider: p2, scheduler: clock.scheduler, segmenter: SEG, onLimit: 'fail' }));
     await clock.until(failing.done);
     expect(SpeechError.is(failing.error, 'rate-limit')).toBe(true);
     const queued = collect(speak('Hi.', { provider: p2, scheduler: clock.scheduler, segmenter: SEG }));
     await clock.advance(1000);
     expect(queued.done()).toBe(false);
-    await s1.close();
-    await clock.until(queued.done);
+    // The holder's reply ends: its session is idle, so its connection gives the slot back (no close() needed).
+    open.complete();
+    await clock.until(() => busy.done() && queued.done());
     expect(queued.events.at(-1)?.type).toBe('utterance-end');
+    await s1.close();
+  });
+
+  it('an idle session gives its connection slot back to a waiting one, and reconnects for its next reply', async () => {
+    const clock = new VirtualClock();
+    const mk = () => fakeProvider({ scheduler: clock.scheduler, limiterKey: 'k-idle', capabilities: { limits: { concurrentConnections: 1 } } });
+    const p1 = mk();
+    const idle = createSpeechSession({ provider: p1, scheduler: clock.scheduler, segmenter: SEG });
+    await idle.warmup();
+    expect(p1.log.connects).toBe(1);
+    const other = collect(speak('Hello there.', { provider: mk(), scheduler: clock.scheduler, segmenter: SEG }));
+    await clock.until(other.done);
+    expect(other.events.at(-1)?.type).toBe('utterance-end');
+    expect(p1.log.closes).toBe(1);
+    const again = collect(idle.say('Back again.'));
+    await clock.until(again.done);
+    expect(again.events.at(-1)?.type).toBe('utterance-end');
+    expect(p1.log.connects).toBe(2);
+    await idle.close();
   });
 
   it('bounds the wait for a connection slot: a rate-limit error with the unspoken text, never a wedge', async () => {
     const clock = new VirtualClock();
     const mk = () => fakeProvider({ scheduler: clock.scheduler, limiterKey: 'k-wait', capabilities: { limits: { concurrentConnections: 1 } } });
     const holder = createSpeechSession({ provider: mk(), scheduler: clock.scheduler, segmenter: SEG });
-    await holder.warmup();
+    const open = new Subject<string>();
+    collect(holder.say(open));
+    open.next('Still talking. And');
+    await clock.advance(1000);
     const waiting = collect(speak('Hello there.', { provider: mk(), scheduler: clock.scheduler, segmenter: SEG, timeouts: { slotWaitMs: 5_000 } }));
     await clock.advance(4_999);
     expect(waiting.done()).toBe(false);

@@ -49,7 +49,7 @@ export class Session implements SpeechSession, ReplyHost {
     this.maxChars = limits.length > 0 ? Math.min(...limits) : undefined;
     this.metrics$ = this.metricsSubject.asObservable();
     this.slot = new ConnectionSlot(
-      { providers: this.providers, scheduler: this.scheduler, handshakeMs: this.options.handshakeMs, slotWaitMs: this.options.slotWaitMs, onLimit: this.options.onLimit },
+      { providers: this.providers, scheduler: this.scheduler, handshakeMs: this.options.handshakeMs, slotWaitMs: this.options.slotWaitMs, onLimit: this.options.onLimit, limits: this.options.limits },
       {
         event: (conn, event) => {
           const id = 'utteranceId' in event ? event.utteranceId : undefined;
@@ -152,6 +152,7 @@ export class Session implements SpeechSession, ReplyHost {
     if (this.closed) return;
     this.promote();
     this.next();
+    if (this.running.length === 0) this.slot.setIdle(true);
   }
 
   /** Hands the front on past every delivered reply. */
@@ -172,6 +173,7 @@ export class Session implements SpeechSession, ReplyHost {
       const reply = this.queue.shift() as Reply;
       if (this.running.length === 0) this.slot.renewIfOld();
       this.running.push(reply);
+      this.slot.setIdle(false);
       reply.start(this.slot.currentIndex ?? 0);
     }
   }

@@ -11,8 +11,8 @@ const CAPS = { sampleRate: 1000, sampleRates: [1000], encodings: ['pcm16'], canc
 
 describe('strategyFor()', () => {
   it('chooses the strategy and its limits from the capabilities', () => {
-    expect(strategyFor({ ...CAPS, textInput: 'incremental', segmentAcks: false })).toMatchObject({ mode: 'incremental', repliesPerConnection: 1, window: Infinity, countsEachRequest: false });
-    expect(strategyFor({ ...CAPS, textInput: 'request', segmentAcks: true, maxConcurrentRequests: 3 })).toMatchObject({ mode: 'request', repliesPerConnection: 1, window: 3, countsEachRequest: true });
+    expect(strategyFor({ ...CAPS, textInput: 'incremental', segmentAcks: false })).toMatchObject({ mode: 'incremental', repliesPerConnection: 1, window: Infinity });
+    expect(strategyFor({ ...CAPS, textInput: 'request', segmentAcks: true, maxConcurrentRequests: 3 })).toMatchObject({ mode: 'request', repliesPerConnection: 1, window: 3 });
     expect(strategyFor({ ...CAPS, textInput: 'context', segmentAcks: false, maxConcurrentUtterances: 5 })).toMatchObject({ mode: 'context', repliesPerConnection: 5 });
     expect(strategyFor({ ...CAPS, textInput: 'context', segmentAcks: false, maxConcurrentUtterances: 0 }).repliesPerConnection).toBe(1);
   });

@@ -23,8 +23,6 @@ export interface TextStrategy {
   readonly repliesPerConnection: number;
   /** Segments of one reply that may be awaiting their audio at once. */
   readonly window: number;
-  /** Whether the requests-per-minute limit counts each segment (true) or each reply's generation. */
-  readonly countsEachRequest: boolean;
 }
 
 function positive(value: number | undefined, fallback: number): number {
@@ -35,11 +33,11 @@ function positive(value: number | undefined, fallback: number): number {
 export function strategyFor(caps: ProviderCapabilities): TextStrategy {
   switch (caps.textInput) {
     case 'request':
-      return { mode: 'request', repliesPerConnection: 1, window: positive(caps.maxConcurrentRequests, 1), countsEachRequest: true };
+      return { mode: 'request', repliesPerConnection: 1, window: positive(caps.maxConcurrentRequests, 1) };
     case 'context':
-      return { mode: 'context', repliesPerConnection: positive(caps.maxConcurrentUtterances, 1), window: Number.POSITIVE_INFINITY, countsEachRequest: false };
+      return { mode: 'context', repliesPerConnection: positive(caps.maxConcurrentUtterances, 1), window: Number.POSITIVE_INFINITY };
     default:
-      return { mode: 'incremental', repliesPerConnection: 1, window: Number.POSITIVE_INFINITY, countsEachRequest: false };
+      return { mode: 'incremental', repliesPerConnection: 1, window: Number.POSITIVE_INFINITY };
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { UtteranceMetrics, SpeechEvent } from '../events.js';
+import type { LimitStore } from '../limits/types.js';
 import type { SpeechProvider } from '../provider.js';
 import type { SegmenterOptions } from '../segmenter/index.js';
 
@@ -20,7 +21,7 @@ export interface SessionTimeouts {
   /** No audio this long after sending text is a `timeout` failure (then a retry). Default 10 000. */
   readonly firstAudioMs?: number;
   /**
-   * Longest wait for a connection slot when the in-process per-key limiter is full (`onLimit:
+   * Longest wait for a connection slot when the per-key connection limit is full (`onLimit:
    * 'queue'`): then the reply fails with a `rate-limit` error carrying the unspoken text. Default 30 000.
    */
   readonly slotWaitMs?: number;
@@ -71,8 +72,14 @@ export interface SpeechSessionOptions {
    * playback) or of real time since the first audio (without). Undefined: no pacing.
    */
   readonly maxBufferedAudioMs?: number;
-  /** When the in-process per-key limiter is full: wait for a slot (default) or fail with `rate-limit`. */
+  /** When the per-key connection limit is full: wait for a slot (default) or fail with `rate-limit`. */
   readonly onLimit?: 'queue' | 'fail';
+  /**
+   * Where per-key provider limits (connections, requests per minute) are counted. Default:
+   * {@link inProcessLimits}, shared by the sessions of this process. Pass `@utter/redis`'s store to
+   * share them across processes and machines.
+   */
+  readonly limits?: LimitStore;
   /**
    * Largest reply accepted, in UTF-16 code units. Longer input ends the reply with an `invalid-input`
    * error (rather than holding the whole text in memory and stalling). Default 1 000 000.
