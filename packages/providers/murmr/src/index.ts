@@ -58,7 +58,9 @@ export const murmr = defineWebSocketProvider({
     maxConcurrentRequests: 1,
     maxConcurrentUtterances: 1,
     keepAliveIntervalMs: o.keepAliveIntervalMs,
-    limits: { concurrentConnections: 10, requestsPerMinute: 100 },
+    // murmr counts generations: one per flush (one per segment), plus one per clause boundary its
+    // buffer cuts at in a long segment; the limiter counts exactly that.
+    limits: { concurrentConnections: 10, requestsPerMinute: 100, counts: 'flush', requestCost: expectedDones },
   }),
   endpoint: (o) => o.url,
   messages: ServerMessage,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { firstValueFrom, toArray } from 'rxjs';
-import { SpeechError, type ConnectionEvent } from '@utter/core';
+import { SpeechError, createSpeechSession, type ConnectionEvent } from '@utter/core';
+import { collect, VirtualClock } from '@utter/core/testing';
 import { connectError, connectTo, createMurmrServer, eventsUntil, expectedSamples, murmrAppend, murmrFlush, type MurmrServerOptions, type MurmrTestServer } from '@utter/testing';
 import { apiKeyEnv, murmr, predictGenerations, type MurmrOptions } from './index.js';
 
@@ -201,5 +202,28 @@ describe('murmr adapter against the murmr test server', () => {
     expect(() => murmr({ baseUrl: 'http://x/y' })).toThrow(/baseUrl/);
     expect(() => murmr({ audioMode: 'hex' as 'binary' })).toThrow(SpeechError);
     expect(() => murmr({ bogus: 1 } as MurmrOptions)).toThrow(/Invalid murmr options/);
+  });
+});
+
+describe('murmr limits: the engine counts what murmr counts', () => {
+  it('keeps 112 generations from 7 sessions on one key within 100 a minute, counting every flush and boundary: no 4004', async () => {
+    const clock = new VirtualClock();
+    const s = await server({ now: () => clock.now() });
+    const p = provider(s);
+    const sentence = (n: number): string => `Sentence number ${n} is right here.`;
+    const runs: Array<ReturnType<typeof collect>> = [];
+    const sessions = Array.from({ length: 7 }, () =>
+      createSpeechSession({ provider: p, scheduler: clock.scheduler, timeouts: { firstAudioMs: 600_000, handshakeMs: 600_000 }, retry: { maxRetries: 0 } }),
+    );
+    sessions.forEach((session, k) => {
+      for (let r = 0; r < 4; r++) runs.push(collect(session.say([0, 1, 2, 3].map((i) => sentence(k * 16 + r * 4 + i)).join(' '))));
+    });
+    await clock.until(() => runs.every((c) => c.done()), 400_000, 250);
+    expect(runs.map((c) => (c.error as SpeechError | undefined)?.code)).toEqual(runs.map(() => undefined));
+    expect(runs.every((c) => c.events.at(-1)?.type === 'utterance-end')).toBe(true);
+    // More than a minute's worth of generations: the limiter spread them over the window instead.
+    expect(clock.now()).toBeGreaterThan(60_000);
+    expect(s.violations).toEqual([]);
+    await Promise.all(sessions.map((x) => x.close()));
   });
 });

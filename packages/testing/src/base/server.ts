@@ -69,6 +69,12 @@ export interface BaseServerOptions {
    * server is no kinder than the service. Set false only to test something else in isolation.
    */
   readonly oddChunks?: boolean;
+  /**
+   * Where the server's time comes from, in ms (rate-limit windows, reported latencies). Default:
+   * real time since the server started. Pass a virtual clock's `now` to test minute-long limits in
+   * virtual time, on the same clock as the session.
+   */
+  readonly now?: () => number;
 }
 
 /** The HTTP answer to an upgrade the server refuses. */
@@ -153,6 +159,7 @@ export abstract class BaseTestServer<S> implements TestServer {
   private readonly httpServer: http.Server;
   private readonly wss: WebSocketServer;
   private readonly startedAt = performance.now();
+  private readonly clock: (() => number) | undefined;
   private readonly emitter = new EventEmitter();
   private readonly connections = new Set<TestConnection<S>>();
   private readonly pendingSockets = new Set<Duplex>();
@@ -167,6 +174,7 @@ export abstract class BaseTestServer<S> implements TestServer {
     this.msPerChar = options.msPerChar ?? 60;
     this.chunkIntervalMs = options.chunkIntervalMs ?? 0;
     this.oddChunks = options.oddChunks ?? true;
+    this.clock = options.now;
     this.emitter.setMaxListeners(0);
     this.httpServer = http.createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade Required');
@@ -254,7 +262,7 @@ export abstract class BaseTestServer<S> implements TestServer {
 
   /** Milliseconds since the server started. */
   protected now(): number {
-    return performance.now() - this.startedAt;
+    return this.clock ? this.clock() : performance.now() - this.startedAt;
   }
 
   /** Records a protocol violation. */
