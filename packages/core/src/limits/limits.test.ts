@@ -137,7 +137,7 @@ describe('the in-process registry', () => {
     const signal = new AbortController().signal;
     const held = await inProcessLimits.acquireConnection(key, { wait: false, signal });
     vi.resetModules();
-    const copy = (await import('./memory.js?copy')) as typeof import('./memory.js');
+    const copy = await import('./memory.js');
     expect(copy.inProcessLimits).not.toBe(inProcessLimits);
     await expect(copy.inProcessLimits.acquireConnection(key, { wait: false, signal })).rejects.toMatchObject({ code: 'rate-limit' });
     held.release();

@@ -87,6 +87,7 @@ export class Assembler {
       if (seg.held.length > 0) {
         const held = seg.held;
         seg.held = [];
+        seg.heldSamples = 0;
         for (const item of held) {
           if (!(item.kind === 'audio' ? this.emitAudio(seg, item.pcm) : this.emitWord(seg, item.word))) return;
         }
@@ -106,7 +107,10 @@ export class Assembler {
       if (!seg || !seg.sent || seg.done) return;
       seg.firstAudioAt ??= now;
       if (seg.index === this.head) this.emitAudio(seg, pcm);
-      else seg.held.push({ kind: 'audio', pcm });
+      else {
+        seg.held.push({ kind: 'audio', pcm });
+        seg.heldSamples += pcm.length;
+      }
       return;
     }
     // One audio stream for the reply: cut it between segments at known or estimated boundaries.

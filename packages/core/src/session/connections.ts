@@ -9,6 +9,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { SpeechError } from '../errors.js';
 import type { ConnectionEvent, SpeechConnection, SpeechProvider } from '../provider.js';
 import { limitKeyOf, type ConnectionLease, type LimitStore } from '../limits/index.js';
+import { startSoon } from './start-gate.js';
 import { timer } from './time.js';
 
 /** One open provider connection. @internal */
@@ -136,7 +137,7 @@ export class ConnectionSlot {
 
   private open(index: number, controller: AbortController): Promise<LiveConnection> {
     const provider = this.options.providers[index] as SpeechProvider;
-    const { handshakeMs, slotWaitMs, onLimit, scheduler } = this.options;
+    const { handshakeMs, slotWaitMs, onLimit, scheduler, limits } = this.options;
     return new Promise<LiveConnection>((resolve, reject) => {
       let settled = false;
       let deadline: Subscription | undefined;
@@ -150,45 +151,41 @@ export class ConnectionSlot {
         reject(error);
       };
       controller.signal.addEventListener('abort', () => fail(new SpeechError('cancelled', 'Connecting was cancelled.', { provider: provider.name })), { once: true });
-      // Waiting for a slot of the per-key limiter is bounded too: limits never wedge.
+      // Waiting for a slot of the per-key limit is bounded too: limits never wedge.
       deadline = timer(scheduler, slotWaitMs, () =>
         fail(new SpeechError('rate-limit', `No connection slot for ${provider.name} within ${slotWaitMs} ms (concurrent connection limit of the key).`, { retryable: false, provider: provider.name })),
       );
+      const connected = (connection: SpeechConnection): void => {
+        if (settled) return connection.close();
+        settled = true;
+        deadline?.unsubscribe();
+        resolve(this.attach(connection, provider, index, lease as ConnectionLease));
+      };
+      const connect = (): void => {
+        if (settled) return;
+        let pending: Promise<SpeechConnection>;
+        try {
+          pending = provider.connect({ signal: controller.signal });
+        } catch (err) {
+          pending = Promise.reject(err);
+        }
+        pending.then(connected, (err: unknown) => fail(SpeechError.from(err, 'connection', { provider: provider.name })));
+      };
+      const granted = (held: ConnectionLease): void => {
+        if (settled) return held.release();
+        lease = held;
+        deadline?.unsubscribe();
+        deadline = timer(scheduler, handshakeMs, () => fail(new SpeechError('timeout', `Connecting to ${provider.name} took longer than ${handshakeMs} ms.`, { provider: provider.name })));
+        // Opening sockets is the costly part of starting many replies at once: spread over turns.
+        startSoon(connect);
+      };
       let acquiring: Promise<ConnectionLease>;
       try {
-        acquiring = this.options.limits.acquireConnection(limitKeyOf(provider), { wait: onLimit === 'queue', signal: controller.signal });
+        acquiring = limits.acquireConnection(limitKeyOf(provider), { wait: onLimit === 'queue', signal: controller.signal });
       } catch (err) {
         acquiring = Promise.reject(err);
       }
-      acquiring.then(
-          (granted) => {
-            if (settled) return granted.release();
-            lease = granted;
-            deadline?.unsubscribe();
-            deadline = timer(scheduler, handshakeMs, () =>
-              fail(new SpeechError('timeout', `Connecting to ${provider.name} took longer than ${handshakeMs} ms.`, { provider: provider.name })),
-            );
-            let pending: Promise<SpeechConnection>;
-            try {
-              pending = provider.connect({ signal: controller.signal });
-            } catch (err) {
-              pending = Promise.reject(err);
-            }
-            pending.then(
-              (connection) => {
-                if (settled) {
-                  connection.close();
-                  return;
-                }
-                settled = true;
-                deadline?.unsubscribe();
-                resolve(this.attach(connection, provider, index, granted));
-              },
-              (err: unknown) => fail(SpeechError.from(err, 'connection', { provider: provider.name })),
-            );
-          },
-          (err: unknown) => fail(SpeechError.from(err, 'rate-limit', { provider: provider.name })),
-        );
+      acquiring.then(granted, (err: unknown) => fail(SpeechError.from(err, 'rate-limit', { provider: provider.name })));
     });
   }
 

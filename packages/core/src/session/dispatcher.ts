@@ -64,6 +64,7 @@ export interface DispatchHost {
 /** The session options the dispatcher follows. @internal */
 export interface DispatchOptions {
   readonly maxBufferedAudioMs: number | undefined;
+  readonly maxHeldAudioBytes: number;
   readonly onLimit: 'queue' | 'fail';
   readonly limits: LimitStore;
 }
@@ -125,12 +126,17 @@ export class Dispatcher {
       if (segments.some((s, i) => i >= head && !s.done && !s.sent)) this.host.connect();
       return;
     }
+    // Segments are sent in order: the ones in flight all come before the first unsent one.
     let inFlight = 0;
-    for (let i = head; i < segments.length; i++) if ((segments[i] as SegmentState).sent && !(segments[i] as SegmentState).done) inFlight++;
+    for (let i = head; i < segments.length; i++) {
+      const seg = segments[i] as SegmentState;
+      if (seg.sent && !seg.done) inFlight++;
+      else if (!seg.sent && !seg.done) break;
+    }
     for (let i = head; i < segments.length; i++) {
       const seg = segments[i] as SegmentState;
       if (seg.done || seg.sent) continue;
-      if (inFlight >= gen.strategy.window || (gen.sentAny && this.paceWait())) return;
+      if (inFlight >= gen.strategy.window || (gen.sentAny && this.paceWait()) || (inFlight > 0 && gen.strategy.mode === 'request' && this.aheadFull(i))) return;
       const text = textToSend(seg);
       if (!this.rateLimitOk(gen, text)) return;
       const wasOwed = this.outstanding();
@@ -196,6 +202,32 @@ export class Dispatcher {
     if (ahead <= budget) return false;
     if (!this.host.playbackReported()) this.wait(ahead - budget);
     return true;
+  }
+
+  /**
+   * Backpressure on audio held out of order (request strategy: its requests' audio may interleave;
+   * the other strategies' audio arrives in order). Audio of a request ahead of the segment being output is
+   * held until that segment is out, so a request ahead is made only while the audio that could pile
+   * up — still expected for the segments in flight, plus what later ones already hold — fits
+   * `maxHeldAudioBytes`. Services deliver requests at similar speeds, so what the new request holds
+   * stays about what was still expected when it was made. A re-check comes with the next audio.
+   */
+  private aheadFull(index: number): boolean {
+    const { segments } = this.host;
+    const head = this.host.head();
+    if (index <= head) return false;
+    const ctx = this.host.spokenContext();
+    const budget = this.options.maxHeldAudioBytes / 2;
+    let pending = 0;
+    for (let i = head; i < index; i++) {
+      const s = segments[i] as SegmentState;
+      if (!s.sent || s.done) continue;
+      const got = s.emitted - s.generationBase + s.heldSamples;
+      const expected = (estimateMs(s.segment.speakable.length - s.sendOffset, ctx) * ctx.rate) / 1000;
+      pending += Math.max(0, expected - got) + s.heldSamples;
+      if (pending > budget) return true;
+    }
+    return false;
   }
 
   /** Audio emitted or still expected from sent text, minus what was played, in ms. */

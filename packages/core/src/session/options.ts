@@ -65,6 +65,9 @@ export function validateSignal(signal: unknown, where: string): AbortSignal | un
   return signal;
 }
 
+/** Default bound of audio held out of order per reply (about 1.4 s at 24 kHz). */
+export const DEFAULT_MAX_HELD_AUDIO_BYTES = 65_536;
+
 /** Default largest reply, in UTF-16 code units (about 250 pages of text). */
 export const DEFAULT_MAX_INPUT_CHARS = 1_000_000;
 
@@ -96,6 +99,7 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   maxBufferedAudioMs: positiveMs.optional(),
+  maxHeldAudioBytes: z.number().int().min(0).optional(),
   onLimit: z.enum(['queue', 'fail']).optional(),
   limits: limitStoreSchema.optional(),
   maxInputChars: z.number().int().positive().optional(),
@@ -115,6 +119,7 @@ export interface ResolvedOptions {
   readonly maxDelayMs: number;
   readonly jitter: BackoffJitter;
   readonly maxBufferedAudioMs: number | undefined;
+  readonly maxHeldAudioBytes: number;
   readonly onLimit: 'queue' | 'fail';
   readonly limits: LimitStore;
   readonly maxInputChars: number;
@@ -160,6 +165,7 @@ export function resolveOptions(options: SpeechSessionOptions): ResolvedOptions {
     maxDelayMs,
     jitter,
     maxBufferedAudioMs: o.maxBufferedAudioMs,
+    maxHeldAudioBytes: o.maxHeldAudioBytes ?? DEFAULT_MAX_HELD_AUDIO_BYTES,
     onLimit: o.onLimit ?? 'queue',
     limits: o.limits ?? inProcessLimits,
     maxInputChars: o.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS,

@@ -89,6 +89,7 @@ export function applyResume(segments: readonly SegmentState[], plan: ResumePlan)
     seg.sent = false;
     seg.done = false;
     seg.held = [];
+    seg.heldSamples = 0;
     seg.boundary = undefined;
     // A piece of this segment that never got audio is forgotten; it is sent again.
     if (seg.pieces.length > 0 && (seg.pieces[seg.pieces.length - 1] as { samples: number }).samples === 0) seg.pieces.pop();

@@ -48,6 +48,8 @@ export interface SegmentState {
   sendOffset: number;
   /** Items waiting until the segment is at the head. */
   held: HeldItem[];
+  /** Samples of audio in `held` (audio held out of order: bounded by the dispatcher's backpressure). */
+  heldSamples: number;
   /** Samples emitted (output rate). */
   emitted: number;
   /** Reply sample position where its audio starts (set when it becomes the head). */
@@ -81,6 +83,7 @@ export function createSegmentState(segment: Segment, index: number): SegmentStat
     sent: false,
     sendOffset: 0,
     held: [],
+    heldSamples: 0,
     emitted: 0,
     startSample: 0,
     pieces: [],

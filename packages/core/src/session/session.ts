@@ -15,6 +15,7 @@ import { fallbackProviders } from './fallback.js';
 import { isSpeechInput } from './input.js';
 import { resolveOptions, validateSignal, type ResolvedOptions } from './options.js';
 import { Reply, type ReplyHost } from './reply.js';
+import { startSoon } from './start-gate.js';
 import { checkDrivable, strategyFor } from './strategies.js';
 import type { SayOptions, SpeechInput, SpeechSession, SpeechSessionOptions, UtteranceReport } from './types.js';
 
@@ -174,7 +175,10 @@ export class Session implements SpeechSession, ReplyHost {
       if (this.running.length === 0) this.slot.renewIfOld();
       this.running.push(reply);
       this.slot.setIdle(false);
-      reply.start(this.slot.currentIndex ?? 0);
+      // Counted as running at once (the strategy's cap); its work begins when the turn allows.
+      startSoon(() => {
+        if (!this.closed) reply.start(this.slot.currentIndex ?? 0);
+      });
     }
   }
 }

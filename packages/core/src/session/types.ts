@@ -72,6 +72,14 @@ export interface SpeechSessionOptions {
    * playback) or of real time since the first audio (without). Undefined: no pacing.
    */
   readonly maxBufferedAudioMs?: number;
+  /**
+   * Providers that take several requests at once (one per segment) may deliver a later segment's
+   * audio before an earlier one is complete; it is held until it can be emitted in order. Requests
+   * ahead are made only while the audio that could pile up this way stays within this many bytes of
+   * PCM16, so memory per reply stays bounded. Default 65 536 (about 1.4 s at 24 kHz): enough lead to
+   * hide a request's latency. `0`: never request ahead.
+   */
+  readonly maxHeldAudioBytes?: number;
   /** When the per-key connection limit is full: wait for a slot (default) or fail with `rate-limit`. */
   readonly onLimit?: 'queue' | 'fail';
   /**
