@@ -2,9 +2,10 @@
  * A pool of worker threads, each hosting one eSpeak NG instance (see `worker.mjs`). Jobs (one
  * text each) wait in a {@link SynthesisQueue} and run on the first free instance; each instance runs
  * one synthesis at a time. Which job runs next is the queue's policy (`queue.ts`): replies' first
- * segments before later segments of replies that still have audio to play, later segments by when
- * their reply's audio runs out, segments of one reply in order. Cancellation of a running job goes
- * through a shared-memory flag that the engine's callback reads every ~100 ms of audio.
+ * segments before later segments of replies that still have audio to play, unless a running reply
+ * is about to run dry; later segments by when their reply's audio runs out; segments of one reply in
+ * order. Cancellation of a running job goes through a shared-memory flag that the engine's callback
+ * reads every ~100 ms of audio.
  */
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -27,8 +28,10 @@ export interface PoolSettings {
    * first run) for side-by-side figures. Default `'priority'`.
    */
   readonly order?: QueueOrder;
-  /** @internal Benchmarks only: the queue's `leadMs` (see `queue.ts`). */
+  /** @internal Benchmarks only: the queue's `leadMs` and `firstWaitMs` (see `queue.ts`). */
   readonly leadMs?: number;
+  /** @internal See `leadMs`. */
+  readonly firstWaitMs?: number;
 }
 
 /** Callbacks of one job. None but `aborted` is called after the job is cancelled. */
@@ -97,7 +100,7 @@ export class EnginePool {
   private readonly voiceRequests = new Map<number, { slot: Slot; resolve: (voices: EspeakVoice[]) => void; reject: (error: SpeechError) => void }>();
 
   constructor(private readonly settings: PoolSettings) {
-    this.queue = new SynthesisQueue({ order: settings.order, leadMs: settings.leadMs });
+    this.queue = new SynthesisQueue({ order: settings.order, leadMs: settings.leadMs, firstWaitMs: settings.firstWaitMs });
   }
 
   /** Jobs waiting for an instance (diagnostics and tests). */
@@ -336,7 +339,7 @@ export class EnginePool {
     for (const slot of this.slots) {
       if (this.queue.size === 0) return;
       if (!slot || !slot.ready || slot.dead || slot.job) continue;
-      const job = this.queue.next();
+      const job = this.queue.next(performance.now());
       if (!job) return;
       job.state = 'running';
       slot.job = job;

@@ -3,32 +3,32 @@
  * worker pool, kept pure (time is an argument, no threads) so that it is unit-tested on its own
  * (`queue.test.ts`).
  *
- * Policy (`'priority'`, the default): every waiting segment has a deadline, and the earliest
- * deadline runs first (ties: the one queued first).
+ * Policy (`'priority'`, the default). Only the oldest waiting segment of each reply is a candidate
+ * (a reply's segments run in the order they were queued). Candidates go in this order:
  *
- * - A reply's **first segment** (index 0): the time it was queued. Its listener is already waiting.
- * - A **later segment**: the moment its reply's audio runs out, i.e. when the reply's first chunk
- *   came plus the audio produced for the reply so far (played in real time from its first chunk),
- *   minus {@link QueueOptions.leadMs} (time to get the next audio going). A reply whose previous
- *   segment is still running and has produced no audio yet is not urgent (its audio is imminent):
- *   infinite deadline until its first chunk. A reply with nothing produced and nothing running waits
- *   like a first segment (the time it was queued).
+ * 1. **Urgent** segments, most overdue first. A reply's later segment is urgent when the reply's
+ *    audio will run out within {@link QueueOptions.leadMs} (default 1 s): played in real time from its
+ *    first chunk, the audio produced for it so far ends at `first chunk time + produced ms`. A first
+ *    segment is urgent once it has waited {@link QueueOptions.firstWaitMs} (default 3 s).
+ * 2. **First segments** (index 0: replies waiting for their first audio), oldest first.
+ * 3. **Later segments**, the reply whose audio runs out first, first.
  *
- * So first segments go before later segments of replies that still have audio to play (their
- * deadlines are in the future), later segments are served earliest-running-out first, and a reply
- * about to run dry competes with waiting first segments by how long each has been waiting. Deadlines
- * do not move while a segment waits, and time moves on: nothing waits forever behind a stream of new
- * work (new first segments get later deadlines than a waiting later segment once its deadline has
- * come). Within a reply, segments run in the order they were queued: only the oldest waiting segment
- * of each reply is a candidate.
+ * So new replies start before running replies are topped up, as long as no running reply is about to
+ * run dry; when the engine cannot keep up, running replies about to run dry and replies that have
+ * waited 3 s for their first audio share it, most overdue first. Nothing waits forever: a segment's
+ * deadline (when it becomes urgent) does not move while it waits, and time does, so every segment
+ * becomes urgent, and only segments with earlier deadlines, finitely many, go before an urgent one.
+ * A reply whose previous segment is running but has produced no audio yet is not urgent (its audio
+ * is imminent); one with nothing produced and nothing running (its first segment made no sound, or
+ * it resumes after a reconnect) is urgent at once.
  *
  * `'fifo'` is the order before this policy (first queued, first run, across all replies); kept only
  * for side-by-side benchmarks.
  *
- * Not a binary heap: deadlines of waiting replies change while they wait (audio keeps arriving for
- * the segment in front of them), which a heap would have to re-key. Choosing scans the replies that
- * have work waiting, one candidate each: a few microseconds for thousands of replies, against several
- * milliseconds for any synthesis it starts.
+ * No heap (and so no priority-queue package): a waiting segment's rank changes while it waits (audio
+ * keeps arriving for the segment in front of it; time makes it urgent), which a heap would have to
+ * re-key. Choosing scans the replies that have work waiting, one candidate each: microseconds for
+ * thousands of replies, against milliseconds for the synthesis it starts.
  * @internal
  */
 
@@ -40,14 +40,26 @@ export interface QueueOptions {
   /** Default `'priority'`. */
   readonly order?: QueueOrder;
   /**
-   * A later segment's deadline is this long before its reply's audio runs out: the time a free
-   * instance needs to start it and send its first chunk, plus margin. Default {@link DEFAULT_LEAD_MS}.
+   * A later segment is urgent once its reply's audio runs out within this many ms.
+   * Default {@link DEFAULT_LEAD_MS}.
    */
   readonly leadMs?: number;
+  /** A first segment is urgent once it has waited this many ms. Default {@link DEFAULT_FIRST_WAIT_MS}. */
+  readonly firstWaitMs?: number;
 }
 
-/** Default {@link QueueOptions.leadMs}, in ms. @internal */
-export const DEFAULT_LEAD_MS = 250;
+/**
+ * Default {@link QueueOptions.leadMs}, in ms. Starting a segment takes ~10-50 ms, but when many
+ * replies start within a few seconds their later segments fall due together: topping replies up a
+ * second ahead spreads that work out (see `bench/queue.sim.ts`). @internal
+ */
+export const DEFAULT_LEAD_MS = 1000;
+
+/**
+ * Default {@link QueueOptions.firstWaitMs}, in ms: how long new replies yield to running replies about
+ * to run dry before they compete with them (see `bench/queue.sim.ts`). @internal
+ */
+export const DEFAULT_FIRST_WAIT_MS = 3000;
 
 /** Where a segment belongs: its reply (any object that lives as long as the reply) and its index in it. @internal */
 export interface SegmentPlace {
@@ -74,6 +86,13 @@ interface ReplyAudio {
   running: number;
 }
 
+/** `[class, key, arrival]`, compared in that order: 0 urgent (key: deadline), 1 first segment (key: queue time), 2 later segment (key: deadline). */
+type Rank = readonly [number, number, number];
+
+function before(a: Rank, b: Rank): boolean {
+  return a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
+}
+
 /** The waiting segments of one reply, oldest first. */
 interface ReplyLine<T> {
   readonly reply: object;
@@ -84,6 +103,7 @@ interface ReplyLine<T> {
 export class SynthesisQueue<T> {
   private readonly order: QueueOrder;
   private readonly leadMs: number;
+  private readonly firstWaitMs: number;
   /** Replies with at least one waiting segment. */
   private readonly lines = new Map<object, ReplyLine<T>>();
   /** Waiting item -> its reply's line (for removal). */
@@ -94,6 +114,7 @@ export class SynthesisQueue<T> {
   constructor(options: QueueOptions = {}) {
     this.order = options.order ?? 'priority';
     this.leadMs = options.leadMs ?? DEFAULT_LEAD_MS;
+    this.firstWaitMs = options.firstWaitMs ?? DEFAULT_FIRST_WAIT_MS;
   }
 
   /** Segments waiting. */
@@ -130,22 +151,19 @@ export class SynthesisQueue<T> {
   }
 
   /**
-   * Takes the item to run now, or undefined when none waits. The caller reports its audio with
-   * {@link audio} and its end with {@link settled}. (Deadlines are absolute times: which one is
-   * earliest does not depend on the current time, so none is needed here.)
+   * Takes the item to run at `now`, or undefined when none waits. The caller reports its audio
+   * with {@link audio} and its end with {@link settled}.
    */
-  next(): T | undefined {
+  next(now: number): T | undefined {
     let best: ReplyLine<T> | undefined;
-    let bestKey = Number.POSITIVE_INFINITY;
-    let bestSeq = Number.POSITIVE_INFINITY;
+    let bestRank: Rank = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
     for (const line of this.lines.values()) {
       const head = line.waiting[0];
       if (!head) continue;
-      const key = this.order === 'fifo' ? head.seq : this.deadline(line.reply, head);
-      if (best === undefined || key < bestKey || (key === bestKey && head.seq < bestSeq)) {
+      const rank = this.rank(line.reply, head, now);
+      if (best === undefined || before(rank, bestRank)) {
         best = line;
-        bestKey = key;
-        bestSeq = head.seq;
+        bestRank = rank;
       }
     }
     if (!best) return undefined;
@@ -178,9 +196,17 @@ export class SynthesisQueue<T> {
     return all.map((waiting) => waiting.item);
   }
 
-  /** The deadline of a reply's oldest waiting segment (see the module comment). */
-  private deadline(reply: object, head: Waiting<T>): number {
-    if (head.index === 0) return head.at;
+  /** Where a reply's oldest waiting segment goes (see the module comment); lower runs first. */
+  private rank(reply: object, head: Waiting<T>, now: number): Rank {
+    if (this.order === 'fifo') return [0, head.seq, head.seq];
+    const urgentAt = this.urgentAt(reply, head);
+    if (urgentAt <= now) return [0, urgentAt, head.seq];
+    return head.index === 0 ? [1, head.at, head.seq] : [2, urgentAt, head.seq];
+  }
+
+  /** When a reply's oldest waiting segment becomes urgent. */
+  private urgentAt(reply: object, head: Waiting<T>): number {
+    if (head.index === 0) return head.at + this.firstWaitMs;
     const stats = this.audioOf.get(reply);
     if (stats?.firstAudioAt !== undefined) return stats.firstAudioAt + stats.producedMs - this.leadMs;
     if (stats && stats.running > 0) return Number.POSITIVE_INFINITY;
