@@ -86,7 +86,10 @@ interface ReplyAudio {
   running: number;
 }
 
-/** `[class, key, arrival]`, compared in that order: 0 urgent (key: deadline), 1 first segment (key: queue time), 2 later segment (key: deadline). */
+/**
+ * `[class, key, arrival order]`, compared in that order: 0 urgent (key: when it became urgent),
+ * 1 first segment (key: when it was queued), 2 later segment (key: when it will become urgent).
+ */
 type Rank = readonly [number, number, number];
 
 function before(a: Rank, b: Rank): boolean {
