@@ -15,6 +15,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { SpeechError } from '../errors.js';
 import { createSegmenter, type Segment, type Segmenter, type SegmenterOptions } from '../segmenter/index.js';
 import { startInput, type InputHandle } from './input.js';
+import { startSoon } from './start-gate.js';
 import { timer } from './time.js';
 import type { SpeechInput } from './types.js';
 
@@ -174,14 +175,19 @@ export class ReplyInput {
     this.deadline = undefined;
     if (due === Number.POSITIVE_INFINITY) return;
     this.deadlineAt = due;
-    this.deadline = timer(scheduler, due - scheduler.now(), () => {
+    // Deadlines of many replies fall due together: their releases (and first sends) share the
+    // start gate's per-turn budget instead of running back to back in one timers phase.
+    const fire = (): void => {
+      if (this.deadline !== fired) return;
       this.deadline = undefined;
       if (this.over || this.turn !== undefined) return;
       if (scheduler.now() < this.dueAt()) return this.armDeadline();
       const before = this.released;
       // Without a boundary to cut at yet, the next delta re-arms the deadline.
       if (this.release(() => this.segmenter.releaseNow()) && this.released > before) this.armDeadline();
-    });
+    };
+    const fired: Subscription = timer(scheduler, due - scheduler.now(), () => startSoon(fire));
+    this.deadline = fired;
   }
 
   /** When the held text is due for release (first-segment or idle deadline, whichever is first). */

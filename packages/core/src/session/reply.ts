@@ -23,6 +23,7 @@ import { createSegmentState, type SegmentState } from './segment-state.js';
 import { heardInSegment, spokenAt, wastedChars } from './spoken.js';
 import { msOf, timer } from './time.js';
 import type { SpeechInput, UtteranceReport } from './types.js';
+import { startSoon } from './start-gate.js';
 import { Watchdog } from './watchdog.js';
 import { ReplyOutput } from './reply-output.js';
 import { backoffDelay } from '../transport/index.js';
@@ -200,18 +201,20 @@ export class Reply {
       this.providerIndex = current;
       this.retries = 0;
     }
+    // Handshakes of many replies complete together: their first sends share the start gate's budget.
     this.host.slot.acquire(this.providerIndex).then(
-      (conn) => {
-        this.connecting = false;
-        if (this.over || this.state !== 'active' || this.recovering || this.dispatcher.generation) return;
-        if (conn.dead) {
-          this.fail(new SpeechError('connection', `The connection to ${conn.provider.name} closed.`, { provider: conn.provider.name }), true);
-          return;
-        }
-        this.dispatcher.begin(conn);
-        this.assembler.generationStart = this.assembler.emitted;
-        this.dispatcher.pump();
-      },
+      (conn) =>
+        startSoon(() => {
+          this.connecting = false;
+          if (this.over || this.state !== 'active' || this.recovering || this.dispatcher.generation) return;
+          if (conn.dead) {
+            this.fail(new SpeechError('connection', `The connection to ${conn.provider.name} closed.`, { provider: conn.provider.name }), true);
+            return;
+          }
+          this.dispatcher.begin(conn);
+          this.assembler.generationStart = this.assembler.emitted;
+          this.dispatcher.pump();
+        }),
       (err: unknown) => {
         this.connecting = false;
         if (this.over || this.state !== 'active') return;
