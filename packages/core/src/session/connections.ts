@@ -12,6 +12,15 @@ import { limitKeyOf, type ConnectionLease, type LimitStore } from '../limits/ind
 import { startSoon } from './start-gate.js';
 import { timer } from './time.js';
 
+/** Calls `start`, turning a synchronous throw (a faulty provider or store) into a rejection. */
+function promised<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 /** One open provider connection. @internal */
 export interface LiveConnection {
   readonly connection: SpeechConnection;
@@ -163,13 +172,7 @@ export class ConnectionSlot {
       };
       const connect = (): void => {
         if (settled) return;
-        let pending: Promise<SpeechConnection>;
-        try {
-          pending = provider.connect({ signal: controller.signal });
-        } catch (err) {
-          pending = Promise.reject(err);
-        }
-        pending.then(connected, (err: unknown) => fail(SpeechError.from(err, 'connection', { provider: provider.name })));
+        promised(() => provider.connect({ signal: controller.signal })).then(connected, (err: unknown) => fail(SpeechError.from(err, 'connection', { provider: provider.name })));
       };
       const granted = (held: ConnectionLease): void => {
         if (settled) return held.release();
@@ -179,13 +182,7 @@ export class ConnectionSlot {
         // Opening sockets is the costly part of starting many replies at once: spread over turns.
         startSoon(connect);
       };
-      let acquiring: Promise<ConnectionLease>;
-      try {
-        acquiring = limits.acquireConnection(limitKeyOf(provider), { wait: onLimit === 'queue', signal: controller.signal });
-      } catch (err) {
-        acquiring = Promise.reject(err);
-      }
-      acquiring.then(granted, (err: unknown) => fail(SpeechError.from(err, 'rate-limit', { provider: provider.name })));
+      promised(() => limits.acquireConnection(limitKeyOf(provider), { wait: onLimit === 'queue', signal: controller.signal })).then(granted, (err: unknown) => fail(SpeechError.from(err, 'rate-limit', { provider: provider.name })));
     });
   }
 
